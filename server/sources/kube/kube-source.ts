@@ -64,17 +64,27 @@ export class KubeSource implements Source {
     let failures = 0;
     let downSince: number | undefined;
 
+    const source = `${this.name}/${resource.kind}`;
+    /** The informer is back: close the gap it was down for, as a relist or as a plain reconnect. */
+    const recovered = (reason: 'relist' | 'watch-reconnect') => {
+      if (downSince === undefined && reason !== 'relist') return;
+      context.emit({ type: 'gap', at: this.now(), source, reason, from: downSince ?? this.now() });
+      downSince = undefined;
+      failures = 0;
+      context.status({ name: this.name, state: 'live', detail: this.describeTarget() });
+    };
+
     const listFn = async () => {
       const list = await objects.list(resource.apiVersion, resource.kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-      failures = 0;
       if (listedOnce) {
         // The informer diffs this list against its cache right after this promise settles: whatever it
         // reports until the next turn is a resync, not something that happened now.
         relisting = true;
         setImmediate(() => (relisting = false));
-        context.emit({ type: 'gap', at: this.now(), source: `${this.name}/${resource.kind}`, reason: 'relist', from: downSince ?? this.now() });
+        recovered('relist');
       }
       listedOnce = true;
+      failures = 0;
       return { ...list, items: list.items.map((item) => toWireForm(item) as KubernetesObject) };
     };
 
@@ -87,7 +97,8 @@ export class KubeSource implements Source {
     );
     this.informers.push(informer);
 
-    const emit = (action: ObjectEvent['action'], raw: KubernetesObject, resync = false) => {
+    const emit = (action: ObjectEvent['action'], raw: KubernetesObject, duringRelist: boolean) => {
+      if (!duringRelist) recovered('watch-reconnect');
       let object;
       try {
         object = slimObject(resource.kind, toWireForm(raw));
@@ -95,17 +106,11 @@ export class KubeSource implements Source {
         context.reject(`invalid ${resource.kind} from the watch`, error);
         return;
       }
-      context.emit({ type: 'object', at: this.now(), action, object, ...(resync ? { resync: true } : {}) });
+      context.emit({ type: 'object', at: this.now(), action, object, ...(duringRelist && action === 'deleted' ? { resync: true } : {}) });
     };
-    informer.on('add', (obj) => emit(relisting ? 'resynced' : 'added', obj));
-    informer.on('update', (obj) => emit(relisting ? 'resynced' : 'modified', obj));
+    informer.on('add', (obj) => emit(relisting ? 'resynced' : 'added', obj, relisting));
+    informer.on('update', (obj) => emit(relisting ? 'resynced' : 'modified', obj, relisting));
     informer.on('delete', (obj) => emit('deleted', obj, relisting));
-    informer.on('connect', () => {
-      if (downSince === undefined) return;
-      context.emit({ type: 'gap', at: this.now(), source: `${this.name}/${resource.kind}`, reason: 'watch-reconnect', from: downSince });
-      downSince = undefined;
-      context.status({ name: this.name, state: 'live', detail: this.describeTarget() });
-    });
     informer.on('error', (error: unknown) => {
       if (this.stopped) return;
       downSince ??= this.now();

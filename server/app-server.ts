@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Server as SocketServer } from 'socket.io';
+import type { SourceStatus } from '../lib/socket-contract';
+import { EventHub } from './events/event-hub';
+import { type Logger, createLogger } from './logger';
+import { type Metrics, createMetrics } from './metrics';
+import { attachUiNamespace } from './realtime/ui-namespace';
+import type { Source, SourceContext } from './sources/source';
+import { type WebHandler, startWeb } from './web';
+
+export interface AppServerOptions {
+  host?: string;
+  port?: number;
+  /** Serve the dashboard through Next.js; omitted, the server carries only the API and socket.io. */
+  web?: { dev: boolean; dir: string };
+  sources: Source[];
+  logger?: Logger;
+  /** Extra HTTP routes (the lab's ground truth, say); return true when the request was answered. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+export interface AppServer {
+  url: string;
+  hub: EventHub;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * One Node process, one port: Next.js for the pages, socket.io for the stream, a few JSON routes.
+ * Sources are passed in, so tests start the same server on an ephemeral port with the parts they want.
+ */
+export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
+  const logger = options.logger ?? createLogger();
+  const metrics = createMetrics();
+  const hub = new EventHub();
+  hub.subscribe((event) => metrics.eventsPublished.inc({ type: event.type }));
+  const sessionId = randomUUID();
+  const statuses = new Map<string, SourceStatus>();
+
+  const web: WebHandler | undefined = options.web ? await startWeb(options.web) : undefined;
+
+  const httpServer = createServer((req, res) => {
+    void (async () => {
+      try {
+        if (req.url === '/metrics') {
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+          res.end(await metrics.registry.metrics());
+          return;
+        }
+        if (req.url === '/healthz') {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ ok: true, sources: [...statuses.values()] }));
+          return;
+        }
+        if (options.routes && (await options.routes(req, res))) return;
+        if (web) return await web.handle(req, res);
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('not found\n');
+      } catch (error) {
+        logger.error({ err: error, url: req.url }, 'request failed');
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('internal error\n');
+      }
+    })();
+  });
+
+  const io = new SocketServer(httpServer, {
+    // Next's dev server upgrades its own HMR socket on this port: leave other upgrades alone.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 1024 * 1024,
+    allowRequest: (req, callback) => callback(null, sameOrigin(req)),
+  });
+  const ui = attachUiNamespace(io, {
+    hub,
+    sessionId,
+    statuses: () => [...statuses.values()],
+    onRejected: (reason) => metrics.rejectedInputs.inc({ source: 'ui', reason }),
+  });
+
+  if (web) {
+    httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (req.url?.startsWith('/socket.io/')) return;
+      web.upgrade(req, socket, head);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  for (const source of options.sources) {
+    const context: SourceContext = {
+      emit: (event) => hub.publish(event),
+      status: (status) => {
+        statuses.set(status.name, status);
+        ui.broadcastStatus();
+      },
+      reject: (reason, detail) => {
+        metrics.rejectedInputs.inc({ source: source.name, reason });
+        logger.warn({ source: source.name, reason, detail: detail instanceof Error ? detail.message : detail }, 'rejected input');
+      },
+    };
+    await source.start(context);
+  }
+
+  return {
+    url,
+    hub,
+    metrics,
+    async close() {
+      await Promise.all(options.sources.map((source) => source.stop()));
+      await io.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await web?.close();
+    },
+  };
+}
+
+/** Browsers send Origin on the socket's requests: only pages served by this host may subscribe. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser (CLI clients, tests, agents)
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { labCommand } from './lab-command';
+import { serveCommand } from './serve-command';
+
+/** The `cutover` command line; usage errors exit with code 2, as CLI conventions have it. */
+export function buildProgram(): Command {
+  const program = new Command('cutover')
+    .description('See what a Kubernetes rollout really did to your traffic')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [serveCommand(), labCommand()]) {
+    command.showHelpAfterError('(run with --help for usage)').exitOverride();
+    program.addCommand(command);
+  }
+  return program;
+}

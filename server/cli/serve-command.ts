@@ -1,0 +1,76 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Command, Option } from 'commander';
+import { createAppServer } from '../app-server';
+import { LabCluster } from '../lab/lab-cluster';
+import { createLogger } from '../logger';
+import { KubeSource } from '../sources/kube/kube-source';
+import { loadKubeConfig } from './kube-config';
+import { parseHost, parsePort } from './option-parsers';
+import { onShutdown } from './shutdown';
+
+const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface ServeOptions {
+  lab?: string | true;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  namespace?: string;
+  selector?: string;
+  host: string;
+  port: number;
+  dev?: boolean;
+  web: boolean;
+  kubeconfigOut?: string;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Start the dashboard, watching the embedded lab (--lab) or a real cluster')
+    .addOption(new Option('--lab [scenario]', 'run on the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']))
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('--in-cluster', 'use the service account of the pod Cutover runs in')
+    .option('-n, --namespace <name>', 'namespace to watch (default: the lab\'s, or all namespaces)')
+    .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web')
+    .option('--host <host>', 'address to bind', parseHost, '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 7300)
+    .option('--dev', 'Next.js development mode with hot reload')
+    .option('--no-web', 'serve only the socket and JSON routes, no pages')
+    .option('--kubeconfig-out <file>', 'with --lab: write a kubeconfig for the lab to this file (for kubectl)')
+    .action(async (options: ServeOptions) => {
+      const logger = createLogger();
+      const lab = options.lab !== undefined ? await LabCluster.start({}) : undefined;
+      let kubeConfig: KubeConfig;
+      if (lab) {
+        kubeConfig = new KubeConfig();
+        kubeConfig.loadFromString(lab.kubeconfig());
+        if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, lab.kubeconfig(), { mode: 0o600 });
+      } else {
+        kubeConfig = loadKubeConfig(options);
+      }
+      const namespace = options.namespace ?? lab?.namespace;
+      const server = await createAppServer({
+        host: options.host,
+        port: options.port,
+        ...(options.web ? { web: { dev: options.dev ?? false, dir: PROJECT_DIR } } : {}),
+        logger,
+        sources: [
+          new KubeSource({
+            kubeConfig,
+            ...(namespace !== undefined ? { namespace } : {}),
+            ...(options.selector !== undefined ? { labelSelector: options.selector } : {}),
+          }),
+        ],
+      });
+      if (lab) process.stdout.write(`Lab cluster API: ${lab.apiUrl}\n`);
+      process.stdout.write(`Cutover dashboard: ${server.url}/\n`);
+      onShutdown(logger, async () => {
+        await server.close();
+        await lab?.stop();
+      });
+    });
+}
