@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slimObjectSchema } from '../kube/slim-object';
+import { probeRunTupleSchema } from '../probes/probe-run';
 
 /** Bumped on any change that an older reader could misread; recordings carry it in their header. */
 export const EVENT_SCHEMA_VERSION = 1;
@@ -30,7 +31,42 @@ export const sourceGapEventSchema = z.object({
   reason: z.enum(['watch-reconnect', 'relist', 'agent-offline']),
   /** When the source last knew the world (ms); the gap covers [from, at]. */
   from: z.number().finite(),
+  /** For `agent-offline`: the node whose probes are missing. */
+  node: z.string().optional(),
   detail: z.string().optional(),
+});
+
+/**
+ * One agent's probe results since its last batch, compacted to runs and already mapped onto server time.
+ * `offsetUncertaintyMs` is how far the agent's clock mapping may be off: every bound built on these runs
+ * widens by it.
+ */
+export const probeBatchEventSchema = z.object({
+  ...envelope,
+  type: z.literal('probes'),
+  node: z.string().min(1),
+  /** The probed Service as `namespace/name`, so failures with no pod can still be tied to a Deployment. */
+  target: z.string().optional(),
+  intervalMs: z.number().finite().positive(),
+  offsetUncertaintyMs: z.number().finite().nonnegative(),
+  runs: z.array(probeRunTupleSchema),
+});
+
+/**
+ * What a node's data plane said about itself: a proxy rule sync (e.g. kube-proxy's
+ * last-sync timestamp, an upper bound because it can sync twice between samples), optionally with the
+ * pods it now routes a Service to.
+ */
+export const dataPlaneEventSchema = z.object({
+  ...envelope,
+  type: z.literal('dataplane'),
+  node: z.string().min(1),
+  observation: z.enum(['proxy-sync']),
+  /** Server ms of the sync. */
+  syncedAt: z.number().finite(),
+  upperBound: z.boolean(),
+  target: z.string().optional(),
+  pods: z.array(z.string()).optional(),
 });
 
 export const markerEventSchema = z.object({
@@ -43,12 +79,17 @@ export const cutoverEventSchema = z.discriminatedUnion('type', [
   objectEventSchema,
   sourceGapEventSchema,
   markerEventSchema,
+  probeBatchEventSchema,
+  dataPlaneEventSchema,
 ]);
 
 export type CutoverEvent = z.infer<typeof cutoverEventSchema>;
 export type ObjectEvent = z.infer<typeof objectEventSchema>;
 export type SourceGapEvent = z.infer<typeof sourceGapEventSchema>;
 export type MarkerEvent = z.infer<typeof markerEventSchema>;
+export type ProbeBatchEvent = z.infer<typeof probeBatchEventSchema>;
+export type DataPlaneEvent = z.infer<typeof dataPlaneEventSchema>;
+export type CutoverEventType = CutoverEvent['type'];
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** What a source emits: the hub stamps `seq`. */

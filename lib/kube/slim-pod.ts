@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  rawContainerSchema,
+  rawContainerStatusSchema,
+  slimContainerSpec,
+  slimContainerSpecSchema,
+  slimContainerState,
+  slimContainerStateSchema,
+} from './slim-container';
 import { rawMetadataSchema, slimMeta, slimMetaSchema } from './slim-meta';
 
 const conditionSchema = z.object({
@@ -13,8 +21,9 @@ const rawPodSchema = z.object({
     .object({
       nodeName: z.string().optional(),
       terminationGracePeriodSeconds: z.number().int().optional(),
+      containers: z.array(rawContainerSchema).default([]),
     })
-    .default({}),
+    .default({ containers: [] }),
   status: z
     .object({
       phase: z.string().optional(),
@@ -22,6 +31,7 @@ const rawPodSchema = z.object({
       hostIP: z.string().optional(),
       startTime: z.string().optional(),
       conditions: z.array(conditionSchema).optional(),
+      containerStatuses: z.array(rawContainerStatusSchema).nullish(),
     })
     .default({}),
 });
@@ -39,6 +49,9 @@ export const slimPodSchema = z.object({
   conditions: z.array(
     z.object({ type: z.string(), status: z.string(), lastTransitionTime: z.string().optional() }),
   ),
+  /** Readiness probe and preStop per container (never commands, env or images). */
+  containers: z.array(slimContainerSpecSchema).default([]),
+  containerStates: z.array(slimContainerStateSchema).default([]),
 });
 export type SlimPod = z.infer<typeof slimPodSchema>;
 
@@ -54,6 +67,8 @@ export function slimPod(raw: unknown): SlimPod {
       if (c.lastTransitionTime) condition.lastTransitionTime = c.lastTransitionTime;
       return condition;
     }),
+    containers: pod.spec.containers.map(slimContainerSpec),
+    containerStates: (pod.status.containerStatuses ?? []).map(slimContainerState),
   };
   const hash = meta.labels['pod-template-hash'];
   if (hash !== undefined) slim.templateHash = hash;
@@ -68,4 +83,13 @@ export function slimPod(raw: unknown): SlimPod {
 
 export function isPodReady(pod: SlimPod): boolean {
   return pod.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** True once any container is running (or has run): the pod has started. */
+export function isPodStarted(pod: SlimPod): boolean {
+  return pod.containerStates.some((c) => c.state === 'running' || c.state === 'terminated');
+}
+
+export function isPodScheduled(pod: SlimPod): boolean {
+  return pod.nodeName !== undefined || pod.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'True');
 }

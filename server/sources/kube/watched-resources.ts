@@ -9,6 +9,18 @@ export interface WatchedResource {
 }
 
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
+  {
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    namespacedPath: '/apis/apps/v1/namespaces/{namespace}/deployments',
+    clusterPath: '/apis/apps/v1/deployments',
+  },
+  {
+    kind: 'ReplicaSet',
+    apiVersion: 'apps/v1',
+    namespacedPath: '/apis/apps/v1/namespaces/{namespace}/replicasets',
+    clusterPath: '/apis/apps/v1/replicasets',
+  },
   { kind: 'Pod', apiVersion: 'v1', namespacedPath: '/api/v1/namespaces/{namespace}/pods', clusterPath: '/api/v1/pods' },
   {
     kind: 'EndpointSlice',

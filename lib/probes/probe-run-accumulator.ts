@@ -1,0 +1,50 @@
+import type { ProbeOutcome, ProbeRunTuple } from './probe-run';
+
+export interface ProbeResult {
+  /** Server ms (the caller maps agent time first). */
+  time: number;
+  outcome: ProbeOutcome;
+  pod?: string | undefined;
+  revision?: string | undefined;
+  status?: number | undefined;
+  latencyMs: number;
+}
+
+/**
+ * Builds the runs of one probe batch: consecutive results from the same pod with the same outcome
+ * collapse into one run, so a load-balanced steady state costs one run per serving pod per batch.
+ * Pure: time comes in with each result; the caller decides when to `flush`.
+ */
+export class ProbeRunAccumulator {
+  private readonly open = new Map<string, ProbeRunTuple>();
+
+  add(result: ProbeResult): void {
+    const pod = result.pod ?? null;
+    const revision = result.revision ?? null;
+    const status = result.status ?? null;
+    const key = `${result.outcome}\u0000${pod ?? ''}\u0000${revision ?? ''}\u0000${status ?? ''}`;
+    const run = this.open.get(key);
+    const lat = Math.max(0, result.latencyMs);
+    if (!run) {
+      this.open.set(key, [result.outcome, pod, revision, status, result.time, result.time, 1, lat, lat, lat]);
+      return;
+    }
+    run[4] = Math.min(run[4], result.time);
+    run[5] = Math.max(run[5], result.time);
+    run[6] += 1;
+    run[7] = Math.min(run[7], lat);
+    run[8] = Math.max(run[8], lat);
+    run[9] += lat;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** The runs collected so far, ordered by first time, and a fresh start. */
+  flush(): ProbeRunTuple[] {
+    const runs = [...this.open.values()].sort((a, b) => a[4] - b[4]);
+    this.open.clear();
+    return runs;
+  }
+}

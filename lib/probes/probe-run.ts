@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** What one probe request got back. Only `served` counts as traffic reaching a pod that answered well. */
+export const PROBE_OUTCOMES = ['served', 'http-error', 'refused', 'reset', 'timeout'] as const;
+export const probeOutcomeSchema = z.enum(PROBE_OUTCOMES);
+export type ProbeOutcome = z.infer<typeof probeOutcomeSchema>;
+
+export function isDropped(outcome: ProbeOutcome): boolean {
+  return outcome !== 'served';
+}
+
+/**
+ * A run of identical probe results on one node, as a tuple because a node-hour of probing is tens of
+ * thousands of them on disk: [outcome, pod, revision, httpStatus, first, last, count, latMin, latMax, latSum].
+ * Times are server ms (already mapped from the agent's clock); latencies are ms. `pod` is the pod that
+ * answered (or the one a failure is attributed to, when known); `revision` what it reported of itself.
+ */
+export const probeRunTupleSchema = z
+  .tuple([
+    probeOutcomeSchema,
+    z.string().min(1).nullable(),
+    z.string().min(1).nullable(),
+    z.number().int().min(100).max(599).nullable(),
+    z.number().finite(),
+    z.number().finite(),
+    z.number().int().positive(),
+    z.number().finite().nonnegative(),
+    z.number().finite().nonnegative(),
+    z.number().finite().nonnegative(),
+  ])
+  .refine((r) => r[4] <= r[5] && r[7] <= r[8], { message: 'run must have first <= last and latMin <= latMax' });
+export type ProbeRunTuple = z.infer<typeof probeRunTupleSchema>;
+
+/** The same run with names: what the fold and the views work with. */
+export interface ProbeRun {
+  outcome: ProbeOutcome;
+  pod: string | null;
+  revision: string | null;
+  status: number | null;
+  first: number;
+  last: number;
+  count: number;
+  latMin: number;
+  latMax: number;
+  latSum: number;
+}
+
+export function toProbeRunTuple(run: ProbeRun): ProbeRunTuple {
+  return [run.outcome, run.pod, run.revision, run.status, run.first, run.last, run.count, run.latMin, run.latMax, run.latSum];
+}
+
+export function fromProbeRunTuple(t: ProbeRunTuple): ProbeRun {
+  return { outcome: t[0], pod: t[1], revision: t[2], status: t[3], first: t[4], last: t[5], count: t[6], latMin: t[7], latMax: t[8], latSum: t[9] };
+}
