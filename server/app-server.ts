@@ -37,7 +37,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const logger = options.logger ?? createLogger();
   const metrics = createMetrics();
   const hub = new EventHub();
-  hub.subscribe((event) => metrics.eventsPublished.inc({ type: event.type }));
+  hub.subscribe((event) => {
+    metrics.eventsPublished.inc({ type: event.type });
+    if (event.type === 'gap' && event.reason !== 'agent-offline') metrics.watchReconnects.inc({ source: event.source, reason: event.reason });
+  });
   const sessionId = randomUUID();
   const statuses = new Map<string, SourceStatus>();
 
@@ -107,6 +110,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         metrics.rejectedInputs.inc({ source: source.name, reason });
         logger.warn({ source: source.name, reason, detail: detail instanceof Error ? detail.message : detail }, 'rejected input');
       },
+      sockets: io,
+      metrics,
     };
     await source.start(context);
   }

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The server's Prometheus registry; one per server so tests can run several side by side. */
 export function createMetrics() {
@@ -16,6 +16,23 @@ export function createMetrics() {
     labelNames: ['type'] as const,
     registers: [registry],
   });
-  return { registry, rejectedInputs, eventsPublished };
+  const agentsConnected = new Gauge({
+    name: 'cutover_agents_connected',
+    help: 'Probe agents connected now',
+    registers: [registry],
+  });
+  const probeResultsIngested = new Counter({
+    name: 'cutover_probe_results_ingested_total',
+    help: 'Probe results received from agents (counted through their runs), by node',
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
+  const watchReconnects = new Counter({
+    name: 'cutover_watch_reconnects_total',
+    help: 'Watch reconnects and relists, by source and reason',
+    labelNames: ['source', 'reason'] as const,
+    registers: [registry],
+  });
+  return { registry, rejectedInputs, eventsPublished, agentsConnected, probeResultsIngested, watchReconnects };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -43,7 +43,12 @@ export function useEventStream(namespace?: string): EventStream {
         if (!ack.ok) setState((previous) => ({ ...previous, error: ack.error }));
       });
     });
-    socket.on('disconnect', () => setState((previous) => ({ ...previous, connection: 'disconnected' })));
+    let reconnect: ReturnType<typeof setTimeout> | undefined;
+    socket.on('disconnect', (reason) => {
+      setState((previous) => ({ ...previous, connection: 'disconnected' }));
+      // socket.io does not retry a disconnect the server chose (a restart): retry it ourselves.
+      if (reason === 'io server disconnect') reconnect = setTimeout(() => socket.connect(), 1000);
+    });
     socket.on('connect_error', (error) => setState((previous) => ({ ...previous, connection: 'disconnected', error: error.message })));
     socket.on('snapshot', (snapshot) => {
       // A new server session (restart) or a fresh subscription starts over; a resume appends what was missed.
@@ -61,6 +66,7 @@ export function useEventStream(namespace?: string): EventStream {
 
     return () => {
       if (frame !== undefined) cancelAnimationFrame(frame);
+      if (reconnect !== undefined) clearTimeout(reconnect);
       socket.disconnect();
     };
   }, [namespace]);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { agentCommand } from './agent-command';
 import { labCommand } from './lab-command';
 import { serveCommand } from './serve-command';
 
@@ -9,7 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [serveCommand(), labCommand()]) {
+  for (const command of [serveCommand(), labCommand(), agentCommand()]) {
     command.showHelpAfterError('(run with --help for usage)').exitOverride();
     program.addCommand(command);
   }

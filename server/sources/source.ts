@@ -1,5 +1,7 @@
+import type { Server as SocketServer } from 'socket.io';
 import type { CutoverEventInput } from '../../lib/events/event-schema';
 import type { SourceStatus } from '../../lib/socket-contract';
+import type { Metrics } from '../metrics';
 
 /** What a source may do to the rest of the program: emit events and say how it is. */
 export interface SourceContext {
@@ -7,6 +9,9 @@ export interface SourceContext {
   status(status: SourceStatus): void;
   /** An input that failed validation at this source's boundary: counted and logged, never stored. */
   reject(reason: string, detail?: unknown): void;
+  /** The server's socket.io instance, for sources that take pushes (probe agents). */
+  sockets: SocketServer;
+  metrics: Metrics;
 }
 
 /**

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { probeRunTupleSchema } from './probes/probe-run';
+
+/** The wire contract between probe agents and the server, on its own socket.io namespace. */
+export const AGENTS_NAMESPACE = '/agents';
+
+export const agentHelloSchema = z.object({
+  token: z.string().min(1).max(512),
+  node: z.string().min(1).max(253),
+  agentId: z.string().min(1).max(128),
+  version: z.string().max(64).optional(),
+});
+export type AgentHello = z.infer<typeof agentHelloSchema>;
+
+/** Limits that keep one agent from flooding the server. */
+export const AGENT_LIMITS = {
+  maxRunsPerBatch: 5_000,
+  maxBatchesPerSecond: 50,
+  maxPayloadBytes: 1024 * 1024,
+} as const;
+
+/**
+ * A batch of probe runs in the agent's own clock. `batchSeq` increases per agent, so a batch re-sent after a
+ * reconnect is recognised and stored once.
+ */
+export const agentBatchSchema = z.object({
+  batchSeq: z.number().int().nonnegative(),
+  target: z.string().max(2048),
+  intervalMs: z.number().finite().positive(),
+  runs: z.array(probeRunTupleSchema).max(AGENT_LIMITS.maxRunsPerBatch),
+  /** Results the agent had to throw away because its buffer was full while the server was unreachable. */
+  droppedResults: z.number().int().nonnegative().default(0),
+  /** kube-proxy syncs the agent saw on its node, agent ms (upper bounds: a burst of two can hide one). */
+  proxySyncs: z.array(z.number().finite()).max(1000).default([]),
+});
+export type AgentBatch = z.infer<typeof agentBatchSchema>;
+export type AgentBatchInput = z.input<typeof agentBatchSchema>;
+
+export type BatchAck = { ok: true; batchSeq: number; duplicate: boolean } | { ok: false; error: string };
+
+export interface AgentToServerEvents {
+  batch: (batch: AgentBatchInput, ack: (result: BatchAck) => void) => void;
+}
+
+export interface ServerToAgentEvents {
+  /** Clock handshake: the agent answers with its current time (ms). */
+  clock: (ack: (agentNow: number) => void) => void;
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { type Socket, io } from 'socket.io-client';
+import { AGENTS_NAMESPACE, type AgentToServerEvents, type ServerToAgentEvents } from '../../lib/agent-contract';
+import { ProbeRunAccumulator } from '../../lib/probes/probe-run-accumulator';
+import { BatchBuffer } from './batch-buffer';
+import { probeOnce } from './http-probe';
+import { KubeProxySyncWatcher } from './kube-proxy-metrics';
+
+export interface ProbeAgentOptions {
+  serverUrl: string;
+  token: string;
+  node: string;
+  agentId?: string;
+  /** The Service URL to probe. */
+  target: string;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Reuse connections (shows long-lived connections sticking to old pods) instead of one per request. */
+  keepAlive: boolean;
+  identityHeader: string;
+  identityJsonField?: string | undefined;
+  /** How often collected runs are sent. */
+  batchMs?: number;
+  /** Runs held while the server is unreachable; past this the oldest are dropped and counted. */
+  maxBufferedRuns?: number;
+  kubeProxyMetricsUrl?: string | undefined;
+  now?: () => number;
+  onError?: (message: string) => void;
+}
+
+export interface ProbeAgentStats {
+  probesSent: number;
+  batchesAcknowledged: number;
+  buffered: number;
+  droppedResults: number;
+  connected: boolean;
+}
+
+/**
+ * Probes a Service from one node and pushes the results, compacted to runs, to the Cutover server.
+ * Results wait in a bounded buffer while the server is unreachable and are sent in order once it is back.
+ */
+export class ProbeAgent {
+  private readonly now: () => number;
+  private readonly accumulator = new ProbeRunAccumulator();
+  private readonly buffer: BatchBuffer;
+  private readonly httpAgent: HttpAgent | undefined;
+  private readonly target: URL;
+  private socket: Socket<ServerToAgentEvents, AgentToServerEvents> | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private syncWatcher: KubeProxySyncWatcher | undefined;
+  private proxySyncs: number[] = [];
+  private batchSeq = 0;
+  private sending = false;
+  private stopping = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private stats = { probesSent: 0, batchesAcknowledged: 0 };
+
+  constructor(private readonly options: ProbeAgentOptions) {
+    this.now = options.now ?? Date.now;
+    this.buffer = new BatchBuffer(options.maxBufferedRuns ?? 100_000);
+    this.target = new URL(options.target);
+    this.httpAgent = options.keepAlive ? new HttpAgent({ keepAlive: true, maxSockets: 8 }) : undefined;
+  }
+
+  start(): void {
+    const socket: Socket<ServerToAgentEvents, AgentToServerEvents> = io(`${this.options.serverUrl}${AGENTS_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { token: this.options.token, node: this.options.node, agentId: this.options.agentId ?? randomUUID() },
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+    });
+    this.socket = socket;
+    socket.on('clock', (ack) => ack(this.now()));
+    socket.on('connect', () => void this.pump());
+    // A server shutting down disconnects its clients on purpose, and socket.io does not retry those: a
+    // restarting server is exactly when the agent must come back.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.stopping) this.reconnectTimer = setTimeout(() => socket.connect(), 500);
+    });
+    socket.on('connect_error', (error) => this.options.onError?.(`server: ${error.message}`));
+
+    this.probeTimer = setInterval(() => this.probe(), this.options.intervalMs);
+    this.batchTimer = setInterval(() => this.cutBatch(), this.options.batchMs ?? 250);
+    if (this.options.kubeProxyMetricsUrl) {
+      this.syncWatcher = new KubeProxySyncWatcher(this.options.kubeProxyMetricsUrl, 200, (t) => this.proxySyncs.push(t), this.options.onError);
+      this.syncWatcher.start();
+    }
+  }
+
+  private probe(): void {
+    this.stats.probesSent++;
+    const done = probeOnce(
+      {
+        url: this.target,
+        timeoutMs: this.options.timeoutMs,
+        identity: { header: this.options.identityHeader, jsonField: this.options.identityJsonField },
+        agent: this.httpAgent,
+      },
+      this.now,
+    ).then((result) => this.accumulator.add(result));
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  private cutBatch(): void {
+    const runs = this.accumulator.flush();
+    const proxySyncs = this.proxySyncs;
+    this.proxySyncs = [];
+    if (runs.length === 0 && proxySyncs.length === 0) return;
+    this.buffer.push({ batchSeq: this.batchSeq++, target: this.options.target, intervalMs: this.options.intervalMs, runs, proxySyncs });
+    void this.pump();
+  }
+
+  /** Sends buffered batches one at a time, in order, each until acknowledged. */
+  private async pump(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      for (;;) {
+        const socket = this.socket;
+        const batch = this.buffer.peek();
+        if (!socket?.connected || !batch) return;
+        try {
+          const ack = await socket.timeout(5000).emitWithAck('batch', batch);
+          if (!ack.ok) this.options.onError?.(`server refused batch ${batch.batchSeq}: ${ack.error}`);
+          // A refused batch is not retried: it would be refused again.
+          this.buffer.shift();
+          if (ack.ok) this.stats.batchesAcknowledged++;
+        } catch {
+          return; // no answer in time: keep the batch, try again on the next cut or reconnect
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  getStats(): ProbeAgentStats {
+    return {
+      ...this.stats,
+      buffered: this.buffer.size,
+      droppedResults: this.buffer.totalDropped,
+      connected: this.socket?.connected ?? false,
+    };
+  }
+
+  /** Stops probing, waits for requests in flight, sends what is left (up to `drainMs`), disconnects. */
+  async stop(drainMs = 2000): Promise<void> {
+    this.stopping = true;
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.batchTimer) clearInterval(this.batchTimer);
+    this.syncWatcher?.stop();
+    await Promise.race([Promise.all(this.inFlight), sleep(this.options.timeoutMs + 100)]);
+    this.cutBatch();
+    const deadline = this.now() + drainMs;
+    while (this.buffer.size > 0 && this.now() < deadline) {
+      if (this.socket?.connected) await this.pump();
+      if (this.buffer.size > 0) await sleep(50);
+    }
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.socket?.disconnect();
+    this.httpAgent?.destroy();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,177 @@
+import type { Namespace, Socket } from 'socket.io';
+import {
+  AGENT_LIMITS,
+  AGENTS_NAMESPACE,
+  type AgentHello,
+  type AgentToServerEvents,
+  type BatchAck,
+  type ServerToAgentEvents,
+  agentBatchSchema,
+  agentHelloSchema,
+} from '../../../lib/agent-contract';
+import type { ProbeRunTuple } from '../../../lib/probes/probe-run';
+import type { Source, SourceContext } from '../source';
+import { ClockOffsetEstimator } from './clock-offset';
+import { RateLimiter } from './rate-limiter';
+import { tokenMatches } from './token';
+
+export interface ProbeSourceOptions {
+  /** Agents must present this token; without one configured, no agent is accepted. */
+  token: string;
+  now?: () => number;
+  /** How often each agent's clock offset is measured again. */
+  clockIntervalMs?: number;
+}
+
+interface AgentData {
+  hello: AgentHello;
+}
+
+type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData>;
+
+interface AgentState {
+  clock: ClockOffsetEstimator;
+  lastBatchSeq: number;
+}
+
+/**
+ * Takes probe results pushed by agents (one per node): authenticates each agent, measures its clock
+ * offset by round trips, maps its runs onto the server's clock with that uncertainty, and stores a batch
+ * re-sent after a reconnect only once.
+ */
+export class ProbeSource implements Source {
+  readonly name = 'probe';
+  private namespace: Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData> | undefined;
+  private readonly agents = new Map<string, AgentState>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProbeSourceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(context: SourceContext): Promise<void> {
+    const namespace = context.sockets.of(AGENTS_NAMESPACE) as Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData>;
+    this.namespace = namespace;
+    namespace.use((socket, next) => {
+      const hello = agentHelloSchema.safeParse(socket.handshake.auth);
+      if (!hello.success) {
+        context.reject('agent handshake invalid');
+        return next(new Error('invalid agent handshake: expected {token, node, agentId}'));
+      }
+      if (!tokenMatches(hello.data.token, this.options.token)) {
+        context.reject('agent token rejected');
+        return next(new Error('unauthorized'));
+      }
+      socket.data.hello = hello.data;
+      next();
+    });
+    namespace.on('connection', (socket) => this.onAgent(socket, context));
+    context.status({ name: this.name, state: 'live', detail: '0 agents' });
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.clear();
+    this.namespace?.disconnectSockets(true);
+  }
+
+  private reportAgents(context: SourceContext): void {
+    const count = this.namespace?.sockets.size ?? 0;
+    context.metrics.agentsConnected.set(count);
+    context.status({ name: this.name, state: 'live', detail: `${count} agent${count === 1 ? '' : 's'}` });
+  }
+
+  private measureClock(socket: AgentSocket, state: AgentState): Promise<void> {
+    const serverSent = this.now();
+    return socket
+      .timeout(5000)
+      .emitWithAck('clock')
+      .then((agentTime: unknown) => {
+        if (typeof agentTime === 'number' && Number.isFinite(agentTime)) state.clock.add({ serverSent, agentTime, serverReceived: this.now() });
+      })
+      .catch(() => undefined);
+  }
+
+  private onAgent(socket: AgentSocket, context: SourceContext): void {
+    const { node, agentId } = socket.data.hello;
+    let state = this.agents.get(agentId);
+    if (!state) {
+      state = { clock: new ClockOffsetEstimator(), lastBatchSeq: -1 };
+      this.agents.set(agentId, state);
+    }
+    const agent = state;
+    this.reportAgents(context);
+    // A few quick round trips at connect: the shortest one bounds the offset best.
+    const handshake = (async () => {
+      for (let i = 0; i < 3; i++) await this.measureClock(socket, agent);
+    })();
+    const timer = setInterval(() => void this.measureClock(socket, agent), this.options.clockIntervalMs ?? 10_000);
+    this.timers.add(timer);
+    const limiter = new RateLimiter(AGENT_LIMITS.maxBatchesPerSecond, AGENT_LIMITS.maxBatchesPerSecond * 2, this.now);
+
+    socket.on('batch', (raw: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (result: BatchAck) => void) : () => {};
+      if (!limiter.take()) {
+        context.reject('agent rate limit');
+        return reply({ ok: false, error: 'rate limit exceeded: slow down' });
+      }
+      const parsed = agentBatchSchema.safeParse(raw);
+      if (!parsed.success) {
+        context.reject('invalid agent batch', parsed.error.issues.slice(0, 3));
+        return reply({ ok: false, error: `invalid batch: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      }
+      const batch = parsed.data;
+      if (batch.batchSeq <= agent.lastBatchSeq) return reply({ ok: true, batchSeq: batch.batchSeq, duplicate: true });
+      void handshake.then(() => {
+        // Checked again: a re-sent copy may have been accepted while this one waited for the handshake.
+        if (batch.batchSeq <= agent.lastBatchSeq) return reply({ ok: true, batchSeq: batch.batchSeq, duplicate: true });
+        agent.lastBatchSeq = batch.batchSeq;
+        const at = this.now();
+        const offset = agent.clock.estimate ?? { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
+        const toServer = (t: number) => t - offset.offsetMs;
+        if (batch.runs.length > 0) {
+          const runs = batch.runs.map((run): ProbeRunTuple => {
+            const mapped: ProbeRunTuple = [...run];
+            mapped[4] = toServer(run[4]);
+            mapped[5] = toServer(run[5]);
+            return mapped;
+          });
+          let results = 0;
+          for (const run of runs) results += run[6];
+          context.metrics.probeResultsIngested.inc({ node }, results);
+          context.emit({
+            type: 'probes',
+            at,
+            node,
+            target: batch.target,
+            intervalMs: batch.intervalMs,
+            offsetUncertaintyMs: Number.isFinite(offset.uncertaintyMs) ? offset.uncertaintyMs : 0,
+            runs,
+          });
+        }
+        for (const syncedAt of batch.proxySyncs) {
+          context.emit({ type: 'dataplane', at, node, observation: 'proxy-sync', syncedAt: toServer(syncedAt), upperBound: true });
+        }
+        if (batch.droppedResults > 0) {
+          context.emit({
+            type: 'gap',
+            at,
+            source: `${this.name}/${node}`,
+            reason: 'agent-offline',
+            node,
+            from: batch.runs[0] ? toServer(batch.runs[0][4]) : at,
+            detail: `agent ${agentId} dropped ${batch.droppedResults} results while the server was unreachable`,
+          });
+        }
+        reply({ ok: true, batchSeq: batch.batchSeq, duplicate: false });
+      });
+    });
+
+    socket.on('disconnect', () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
+      this.reportAgents(context);
+    });
+  }
+}
