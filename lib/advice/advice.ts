@@ -1,0 +1,101 @@
+import { preStopSleepSeconds } from '../kube/slim-container';
+import type { SlimDeployment } from '../kube/slim-deployment';
+import type { RolloutMeasurements } from '../measure/measure-rollout';
+import type { MitigationCheck } from './mitigation-check';
+
+export interface Advice {
+  check: MitigationCheck['id'] | 'dropped-requests';
+  severity: 'warn' | 'fail';
+  /** One sentence with the measured numbers and the settings that would have covered them. */
+  text: string;
+}
+
+type Measured = Omit<RolloutMeasurements, 'mitigation' | 'advice'>;
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+const num = (v: number | string | undefined): number => (typeof v === 'number' ? v : 0);
+
+/** Derived from the measurements and the Deployment's own settings, never canned. */
+export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: SlimDeployment | undefined): Advice[] {
+  if (!d) return [];
+  const out: Advice[] = [];
+  const preStopS = preStopSleepSeconds(d.containers);
+  const graceS = d.terminationGracePeriodSeconds;
+  const late = m.stale.afterEndpointRemoval.value;
+  const dropped = m.dropped.total.value;
+  for (const c of checks) {
+    if (c.status !== 'fail') continue;
+    switch (c.id) {
+      case 'preStop-covers-removal-lag': {
+        const lagHi = num(c.numbers.maxRemovalLagHiMs);
+        const sleep = Math.ceil(lagHi / 1000 + 0.5);
+        const grace = Math.max(graceS, sleep + graceS - preStopS, sleep + 1);
+        out.push({
+          check: c.id,
+          severity: 'fail',
+          text:
+            `max removal lag was ${s(num(c.numbers.maxRemovalLagMs))} (up to ${s(lagHi)}) on ${String(c.numbers.node)} but preStop ` +
+            `${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}: ${n(late, 'request')} reached pods after they left the endpoints` +
+            `${dropped > 0 ? ` and ${n(dropped, 'request')} failed` : ''}; sleep ≥ ${sleep} s and raise the grace period to ${grace} s`,
+        });
+        break;
+      }
+      case 'grace-covers-preStop-and-drain': {
+        const drainS = num(c.numbers.observedDrainMs) / 1000;
+        const need = Math.ceil(preStopS + drainS + 1);
+        out.push({
+          check: c.id,
+          severity: 'fail',
+          text: `terminationGracePeriodSeconds is ${graceS} s but preStop sleeps ${preStopS} s${drainS > 0 ? ` and pods took ${drainS.toFixed(1)} s more to exit` : ''}: the kubelet kills them before they finish; raise it to at least ${need} s`,
+        });
+        break;
+      }
+      case 'minReadySeconds-covers-add-lag': {
+        const lagHi = num(c.numbers.maxAddLagHiMs);
+        out.push({
+          check: c.id,
+          severity: 'warn',
+          text: `${String(c.numbers.node)} took up to ${s(lagHi)} to send traffic to new pod ${String(c.numbers.pod)} after it was ready, but minReadySeconds is ${d.minReadySeconds}: the rollout moved on before every node had switched; set minReadySeconds ≥ ${Math.ceil(lagHi / 1000)}`,
+        });
+        break;
+      }
+      case 'readiness-probe':
+        out.push({
+          check: c.id,
+          severity: 'fail',
+          text: `no readiness probe on ${n(d.containers.length, 'container')}: pods count as ready as soon as they start${m.addLagByNode.length > 0 ? ` (first responses came up to ${s(Math.max(...m.addLagByNode.map((l) => l.lag.hi)))} after ready)` : ''}${dropped > 0 ? ` and ${n(dropped, 'request')} failed during the rollout` : ''}; add one`,
+        });
+        break;
+      case 'surge-and-unavailable':
+        out.push({
+          check: c.id,
+          severity: 'fail',
+          text:
+            d.replicas === 1 || c.numbers.replicas === 1
+              ? `a single replica rolled with maxSurge ${num(c.numbers.maxSurge)}: two pods served together for ${s(m.singleton?.dataPlane.value ?? 0)} (${s(m.singleton?.controlPlane.value ?? 0)} as ready endpoints)`
+              : `maxUnavailable ${num(c.numbers.maxUnavailable)} of ${d.replicas} replicas took capacity away while ${n(dropped, 'request')} failed; use maxUnavailable 0 with maxSurge ≥ 1`,
+        });
+        break;
+      case 'recreate-for-singleton':
+        out.push({
+          check: c.id,
+          severity: 'fail',
+          text: `this Deployment must run as one replica but uses ${String(c.numbers.strategy)}: two pods overlapped for ${s(num(c.numbers.singletonOverlapMs))}; use strategy Recreate, which trades the overlap for a short gap with no ready endpoint`,
+        });
+        break;
+      default: {
+        const unreachable: never = c.id;
+        throw new Error(`unhandled check ${String(unreachable)}`);
+      }
+    }
+  }
+  if (m.noReadyEndpoint.totalMs > 0 && m.noReadyEndpoint.dropped.value > 0) {
+    out.push({
+      check: 'dropped-requests',
+      severity: 'warn',
+      text: `no ready endpoint for ${s(m.noReadyEndpoint.totalMs)} during the rollout and ${n(m.noReadyEndpoint.dropped.value, 'request')} failed in that time${d.strategy.type === 'Recreate' ? ' (Recreate stops the old pod before the new one is ready)' : ''}`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import { DEFAULT_FOLD_OPTIONS, type FoldOptions, type FoldState } from './fold-types';
+
+export function createFoldState(options: Partial<FoldOptions> = {}): FoldState {
+  return {
+    options: { ...DEFAULT_FOLD_OPTIONS, ...options },
+    version: 0,
+    now: 0,
+    lastSeq: -1,
+    eventCount: 0,
+    duplicates: 0,
+    deployments: new Map(),
+    replicaSets: new Map(),
+    pods: new Map(),
+    podUidByName: new Map(),
+    podUidsByShortName: new Map(),
+    livePodsByRs: new Map(),
+    endpoints: new Map(),
+    slices: new Map(),
+    nodes: new Map(),
+    gaps: [],
+    markers: [],
+    dataPlane: [],
+  };
+}

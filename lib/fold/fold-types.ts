@@ -1,0 +1,194 @@
+import type { SlimDeployment } from '../kube/slim-deployment';
+import type { SlimPod } from '../kube/slim-pod';
+import type { SlimReplicaSet } from '../kube/slim-replica-set';
+import type { ProbeRun } from '../probes/probe-run';
+import type { SourceGapEvent } from '../events/event-schema';
+
+/** A half-open span of server time; `to` undefined while it is still going on. */
+export interface Interval {
+  from: number;
+  to?: number;
+}
+
+export interface FoldOptions {
+  /** How long every probed node must see only the new revision before a rollout counts as complete. */
+  settleMs: number;
+  /** Two runs of the same pod and outcome on a node further apart than this stay separate runs. */
+  runMergeGapMs: number;
+}
+
+export const DEFAULT_FOLD_OPTIONS: FoldOptions = { settleMs: 10_000, runMergeGapMs: 5_000 };
+
+export interface Gap {
+  source: string;
+  reason: SourceGapEvent['reason'];
+  from: number;
+  to: number;
+  node?: string;
+}
+
+export type LaneField =
+  | 'createdAt'
+  | 'scheduledAt'
+  | 'startedAt'
+  | 'readyAt'
+  | 'deletionObservedAt'
+  | 'goneAt';
+
+/** One pod's life as observed (server receive times). */
+export interface PodLane {
+  uid: string;
+  name: string;
+  namespace: string;
+  rsUid?: string;
+  templateHash?: string;
+  node?: string;
+  /** First time Cutover saw the pod (its creation if the pod appeared while watching). */
+  createdAt: number;
+  /** True when the pod was already there at the first observation of its namespace (initial list). */
+  preexisting: boolean;
+  scheduledAt?: number;
+  startedAt?: number;
+  readyAt?: number;
+  /** Ready went back to false (after having been true) at. */
+  unreadyAt?: number;
+  deletionObservedAt?: number;
+  /** The pod's own deletionTimestamp (second precision), a cross-check only. */
+  deletionTimestamp?: string;
+  gracePeriodSeconds?: number;
+  goneAt?: number;
+  /** For times first seen by a relist after a gap: the earliest they can have happened. */
+  earliest: Partial<Record<LaneField, number>>;
+  pod: SlimPod;
+}
+
+/** A pod as the EndpointSlices list it (keyed by targetRef uid, else namespace/name). */
+export interface EndpointTrack {
+  key: string;
+  podName: string;
+  namespace: string;
+  serviceNames: Set<string>;
+  node?: string;
+  bySlice: Map<string, { ready: boolean; serving: boolean; terminating: boolean }>;
+  ready: Interval[];
+  serving: Interval[];
+  terminatingFrom?: number;
+  /** Listed in no slice any more, at. */
+  leftAt?: number;
+  firstListedAt: number;
+  /** Lower bounds of transitions seen only through a relist. */
+  earliest: { readyFrom?: number; readyTo?: number; leftAt?: number };
+}
+
+export interface ReplicaSetTrack {
+  uid: string;
+  name: string;
+  deploymentUid?: string;
+  templateHash?: string;
+  revision?: number;
+  firstSeenAt: number;
+  goneAt?: number;
+  current: SlimReplicaSet;
+}
+
+export interface RolloutRecord {
+  index: number;
+  deploymentUid: string;
+  startAt: number;
+  /** Set when the start was only seen after a gap or before the recording began. */
+  startEarliest?: number;
+  startedBeforeRecording: boolean;
+  toRevision: number;
+  toHash?: string;
+  fromHash?: string;
+  fromRevision?: number;
+  /** The target template existed before (`kubectl rollout undo` or a revert): an older ReplicaSet is re-used. */
+  isRollback: boolean;
+  /** The Deployment as it was when the rollout started (its settings are judged against the measurements). */
+  settings?: SlimDeployment;
+  /** Whether the Deployment's own template change has been attributed to this rollout. */
+  templateChangeSeen: boolean;
+  /** New ReplicaSet fully available and no pod of another revision left, since. */
+  controlCompleteAt?: number;
+  deadlineExceededAt?: number;
+}
+
+export interface DeploymentTrack {
+  uid: string;
+  name: string;
+  namespace: string;
+  current?: SlimDeployment;
+  firstSeenAt?: number;
+  goneAt?: number;
+  /** Highest revision known to be targeted. */
+  revision?: number;
+  fingerprint?: string;
+  pendingTemplateChangeAt?: number;
+  replicaSets: Set<string>;
+  rollouts: RolloutRecord[];
+}
+
+export interface ProbeRunRecord extends ProbeRun {
+  node: string;
+  target?: string;
+}
+
+export interface NodeProbeTrack {
+  node: string;
+  intervalMs: number;
+  maxUncertaintyMs: number;
+  runs: ProbeRunRecord[];
+  /** Index into runs of the open run per key. */
+  open: Map<string, number>;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface DataPlaneSync {
+  node: string;
+  syncedAt: number;
+  upperBound: boolean;
+  target?: string;
+  pods?: string[];
+}
+
+export interface Marker {
+  seq: number;
+  at: number;
+  label: string;
+}
+
+/**
+ * Everything the fold knows. An encapsulated mutable accumulator: `reduce` updates it in place and
+ * returns it (with `version` bumped), so a caller must treat an earlier reference as gone. Given the same
+ * events in the same order, in one batch or many, the result is the same.
+ */
+export interface FoldState {
+  readonly options: FoldOptions;
+  version: number;
+  /** Latest `at` folded: "now" for anything still in progress. */
+  now: number;
+  startedAt?: number;
+  lastSeq: number;
+  eventCount: number;
+  /** Events ignored because their seq was not after the last one (a resumed stream repeating itself). */
+  duplicates: number;
+  deployments: Map<string, DeploymentTrack>;
+  replicaSets: Map<string, ReplicaSetTrack>;
+  pods: Map<string, PodLane>;
+  /** namespace/name → uid of the pod currently holding that name. */
+  podUidByName: Map<string, string>;
+  /** Pod name → uids ever seen with it (probe results name pods, not uids). */
+  podUidsByShortName: Map<string, string[]>;
+  /** ReplicaSet uid → uids of its pods not yet gone (a pod can arrive before its ReplicaSet). */
+  livePodsByRs: Map<string, Set<string>>;
+  endpoints: Map<string, EndpointTrack>;
+  /** Slice uid → keys of the endpoint tracks it lists. */
+  slices: Map<string, { namespace: string; serviceName?: string; keys: Set<string> }>;
+  nodes: Map<string, NodeProbeTrack>;
+  gaps: Gap[];
+  /** The latest gap of a Kubernetes source: resynced objects are bounded below by its start. */
+  lastKubeGap?: Gap;
+  markers: Marker[];
+  dataPlane: DataPlaneSync[];
+}

@@ -1,0 +1,171 @@
+import type { FoldState } from '../fold/fold-types';
+import type { ProbeOutcome } from '../probes/probe-run';
+import { addBounds, bound, countInWindow, exact, type Bound } from './bound';
+import type { AttributedRun, PodView } from './deployment-view';
+import type { Span } from './intervals';
+import { isNewPod, type RolloutView } from './select-rollouts';
+
+export interface PodNodeLag {
+  pod: string;
+  node: string;
+  /** Control-plane edge: ready in the slices (add) or no longer ready / gone from them (removal). */
+  endpointAt: number;
+  /** Add: first response from the pod at the node. Removal: last one. */
+  responseAt: number;
+  /** Removal only: the next probe after the last response, the latest the node can have switched. */
+  firstNotSeenAt?: number;
+  lag: Bound;
+  spansGap: boolean;
+}
+
+function servedByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, { first: number; last: number }>> {
+  const out = new Map<string, Map<string, { first: number; last: number }>>();
+  for (const { run, pod } of runs) {
+    if (run.outcome !== 'served' || !pod) continue;
+    let nodes = out.get(pod.lane.uid);
+    if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
+    const seen = nodes.get(run.node);
+    if (!seen) nodes.set(run.node, { first: run.first, last: run.last });
+    else {
+      seen.first = Math.min(seen.first, run.first);
+      seen.last = Math.max(seen.last, run.last);
+    }
+  }
+  return out;
+}
+
+function nodeTiming(state: FoldState, node: string): { interval: number; u: number } {
+  const t = state.nodes.get(node);
+  return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
+}
+
+/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
+export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
+  const served = servedByPodAndNode(runs);
+  const out: PodNodeLag[] = [];
+  for (const p of pods) {
+    const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
+    if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
+    const early = p.endpoint.earliest.readyFrom;
+    const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, { first: number; last: number }>())].sort()) {
+      const { interval, u } = nodeTiming(state, node);
+      const d = seen.first - readyFrom;
+      // The node may have switched up to one probe interval before the first response we saw.
+      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, d - interval - u, d + u + slack), spansGap: slack > 0 });
+    }
+  }
+  return out;
+}
+
+/** The time a pod stopped being ready in the slices (or left them) within the rollout, if it did. */
+export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earliest?: number } | undefined {
+  const e = p.endpoint;
+  if (!e) return undefined;
+  const closed = e.ready.find((i) => i.to !== undefined && i.to >= r.startAt && i.to <= r.windowEnd);
+  if (closed?.to === undefined) return undefined;
+  const last = e.ready[e.ready.length - 1];
+  return e.earliest.readyTo !== undefined && last === closed ? { at: closed.to, earliest: e.earliest.readyTo } : { at: closed.to };
+}
+
+/** Removal lag (P, N) = last response from P at N − P stopped being ready; the truth is in [last seen, first not seen]. */
+export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
+  const served = servedByPodAndNode(runs);
+  const out: PodNodeLag[] = [];
+  for (const p of pods) {
+    const stop = endpointStopAt(p, r);
+    if (!stop) continue;
+    const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, { first: number; last: number }>())].sort()) {
+      const { interval, u } = nodeTiming(state, node);
+      const d = seen.last - stop.at;
+      out.push({
+        pod: p.lane.name,
+        node,
+        endpointAt: stop.at,
+        responseAt: seen.last,
+        firstNotSeenAt: seen.last + interval,
+        lag: bound(Math.max(0, d), Math.max(0, d - u), Math.max(0, d + interval + u + slack)),
+        spansGap: slack > 0,
+      });
+    }
+  }
+  return out;
+}
+
+/** The worst lag per node (by upper bound). */
+export function worstByNode(lags: readonly PodNodeLag[]): PodNodeLag[] {
+  const byNode = new Map<string, PodNodeLag>();
+  for (const l of lags) {
+    const cur = byNode.get(l.node);
+    if (!cur || l.lag.hi > cur.lag.hi || (l.lag.hi === cur.lag.hi && l.lag.value > cur.lag.value)) byNode.set(l.node, l);
+  }
+  return [...byNode.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
+}
+
+export interface StaleResponses {
+  /** Responses served by a pod after its deletionTimestamp was observed. */
+  afterDeletion: Bound;
+  /** Responses served by a pod after it stopped being ready in the slices: the data plane lagging. */
+  afterEndpointRemoval: Bound;
+  latestAt?: number;
+  byPod: { pod: string; node: string; afterDeletion: Bound; afterEndpointRemoval: Bound; latestAt: number }[];
+}
+
+export function staleResponses(r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
+  const out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
+  const rows = new Map<string, StaleResponses['byPod'][number]>();
+  for (const { run, pod } of runs) {
+    if (run.outcome !== 'served' || !pod) continue;
+    const deletedAt = pod.lane.deletionObservedAt;
+    const stop = endpointStopAt(pod, r)?.at;
+    const afterDeletion = deletedAt !== undefined && run.last > deletedAt ? countInWindow(run, deletedAt + 1e-6, Infinity) : exact(0);
+    const afterRemoval = stop !== undefined && run.last > stop ? countInWindow(run, stop + 1e-6, Infinity) : exact(0);
+    if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
+    out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
+    out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);
+    out.latestAt = Math.max(out.latestAt ?? run.last, run.last);
+    const key = `${pod.lane.name}\u0000${run.node}`;
+    const row = rows.get(key);
+    if (row) {
+      row.afterDeletion = addBounds(row.afterDeletion, afterDeletion);
+      row.afterEndpointRemoval = addBounds(row.afterEndpointRemoval, afterRemoval);
+      row.latestAt = Math.max(row.latestAt, run.last);
+    } else rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
+  }
+  out.byPod = [...rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
+  return out;
+}
+
+export interface DroppedRequests {
+  total: Bound;
+  byNode: { node: string; count: Bound; byOutcome: Partial<Record<ProbeOutcome, number>> }[];
+  /** `pod` null: the failure named no pod (a refused or timed-out connection usually cannot). */
+  byPod: { pod: string | null; count: Bound }[];
+  firstAt?: number;
+  lastAt?: number;
+}
+
+/** Refused / reset / timeout / 5xx probe outcomes within [from, to] (the rollout, or a sub-window of it). */
+export function droppedRequests(runs: readonly AttributedRun[], windows: readonly Span[]): DroppedRequests {
+  const out: DroppedRequests = { total: exact(0), byNode: [], byPod: [] };
+  const nodes = new Map<string, DroppedRequests['byNode'][number]>();
+  const podRows = new Map<string | null, Bound>();
+  for (const { run } of runs) {
+    if (run.outcome === 'served') continue;
+    let count = exact(0);
+    for (const w of windows) count = addBounds(count, countInWindow(run, w.from, w.to));
+    if (count.hi === 0) continue;
+    out.total = addBounds(out.total, count);
+    out.firstAt = Math.min(out.firstAt ?? run.first, run.first);
+    out.lastAt = Math.max(out.lastAt ?? run.last, run.last);
+    let node = nodes.get(run.node);
+    if (!node) nodes.set(run.node, (node = { node: run.node, count: exact(0), byOutcome: {} }));
+    node.count = addBounds(node.count, count);
+    node.byOutcome[run.outcome] = (node.byOutcome[run.outcome] ?? 0) + count.value;
+    podRows.set(run.pod, addBounds(podRows.get(run.pod) ?? exact(0), count));
+  }
+  out.byNode = [...nodes.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
+  out.byPod = [...podRows].map(([pod, count]) => ({ pod, count })).sort((a, b) => b.count.value - a.count.value || String(a.pod).localeCompare(String(b.pod)));
+  return out;
+}

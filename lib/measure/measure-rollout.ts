@@ -1,0 +1,74 @@
+import { isSingleton } from '../kube/slim-deployment';
+import type { FoldState } from '../fold/fold-types';
+import type { Bound } from './bound';
+import type { DeploymentRollouts, RolloutView } from './select-rollouts';
+import { selectDeploymentRollouts, type SelectOptions } from './select-rollouts';
+import { totalLength, type Span } from './intervals';
+import {
+  controlPlaneOverlap,
+  dataPlaneOverlap,
+  noReadyEndpointSpans,
+  probeTiming,
+  singletonViolation,
+  type ControlPlaneOverlap,
+  type DataPlaneOverlap,
+  type ProbeTiming,
+  type SingletonViolation,
+} from './measure-overlap';
+import { addLags, droppedRequests, removalLags, staleResponses, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { mitigationChecks, type MitigationCheck } from '../advice/mitigation-check';
+import { adviceFor, type Advice } from '../advice/advice';
+
+/** The measurements table of DESIGN.md for one rollout; every time in ms, every figure with its bound. */
+export interface RolloutMeasurements {
+  rollout: RolloutView;
+  timing: ProbeTiming;
+  controlPlaneOverlap: ControlPlaneOverlap;
+  dataPlaneOverlap: { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] };
+  addLags: PodNodeLag[];
+  removalLags: PodNodeLag[];
+  /** Worst removal lag per node. */
+  removalLagByNode: PodNodeLag[];
+  addLagByNode: PodNodeLag[];
+  stale: StaleResponses;
+  dropped: DroppedRequests;
+  /** Spans with no ready endpoint of the Deployment, and the requests dropped in them. */
+  noReadyEndpoint: { totalMs: number; spans: Span[]; dropped: Bound };
+  /** Only for a Deployment of one replica or annotated `cutover.dev/singleton: "true"`. */
+  singleton?: SingletonViolation;
+  mitigation: MitigationCheck[];
+  advice: Advice[];
+  /** True when any source had a gap during the rollout: figures across it are bounds, not exact. */
+  spansGap: boolean;
+}
+
+export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout: RolloutView): RolloutMeasurements {
+  const { pods, runs } = d;
+  const adds = addLags(state, rollout, pods, runs);
+  const removals = removalLags(state, rollout, pods, runs);
+  const noReady = noReadyEndpointSpans(rollout, pods);
+  const droppedInGap = droppedRequests(runs, noReady).total;
+  const settings = rollout.record.settings ?? d.track.current;
+  const m: Omit<RolloutMeasurements, 'mitigation' | 'advice'> = {
+    rollout,
+    timing: probeTiming(state),
+    controlPlaneOverlap: controlPlaneOverlap(rollout, pods),
+    dataPlaneOverlap: dataPlaneOverlap(state, rollout, runs),
+    addLags: adds,
+    removalLags: removals,
+    removalLagByNode: worstByNode(removals),
+    addLagByNode: worstByNode(adds),
+    stale: staleResponses(rollout, pods, runs),
+    dropped: droppedRequests(runs, [{ from: rollout.startAt, to: rollout.windowEnd }]),
+    noReadyEndpoint: { totalMs: totalLength(noReady), spans: noReady, dropped: droppedInGap },
+    spansGap: rollout.gaps.length > 0,
+  };
+  if (settings && isSingleton(settings)) m.singleton = singletonViolation(state, rollout, pods, runs);
+  const mitigation = mitigationChecks(m, settings, pods);
+  return { ...m, mitigation, advice: adviceFor(m, mitigation, settings) };
+}
+
+/** Every rollout of every Deployment, measured. */
+export function measureAll(state: FoldState, options: SelectOptions = {}): RolloutMeasurements[] {
+  return selectDeploymentRollouts(state, options).flatMap((d) => d.rollouts.map((r) => measureRollout(state, d, r)));
+}
