@@ -1,54 +1,104 @@
-import { LabApiServer, type ApiBehaviour } from './api/api-server';
+import { LabApiServer } from './api/api-server';
+import type { Deployment, Pod } from './api/kube-types';
 import { type KubeObject, ObjectStore } from './api/object-store';
 import { resourceForKind } from './api/resource-registry';
+import { clusterApi } from './cluster/cluster-api';
+import { requestPodDeletion } from './cluster/pod-deletion';
+import { DeploymentController } from './controllers/deployment-controller';
 import { EndpointSliceController } from './controllers/endpoint-slice-controller';
+import { GarbageCollector } from './controllers/garbage-collector';
+import { ReplicaSetController } from './controllers/replica-set-controller';
+import { Scheduler } from './controllers/scheduler';
 import { labKubeconfig } from './kubeconfig';
+import { Kubelet } from './kubelet/kubelet';
+import { type PodRuntime, realPodRuntime } from './kubelet/pod-runtime';
+import type { PodLifecycleListener } from './kubelet/pod-worker';
+import { LabClock } from './lab-clock';
+import { deploymentManifest, nodeManifests, rolloutPatch, serviceManifest } from './scenarios/scenario-manifests';
+import { loadScenario } from './scenarios/scenario-loader';
+import type { Scenario } from './scenarios/scenario-schema';
 
 const PODS = resourceForKind('Pod');
+const DEPLOYMENTS = resourceForKind('Deployment');
 
 export interface LabClusterOptions {
+  /** A built-in scenario's name or a parsed scenario. Default 'broken'. */
+  scenario?: string | Scenario;
+  /** Every scenario duration is divided by this (tests use 10-20). Default 1. */
+  timeScale?: number;
   host?: string;
   port?: number;
+  /** Overrides of the scenario, kept for callers of the first lab. */
   namespace?: string;
   nodes?: string[];
-  /** Pods of the seeded `web` service to start with. */
   replicas?: number;
   bookmarkIntervalMs?: number;
-  now?: () => number;
+  /** How many changes watches can resume across before 410 Gone. */
+  historyLimit?: number;
+  /** Wait in start() until the Deployment is fully available. Default true. */
+  waitUntilAvailable?: boolean;
+  /** The container runtime; the default runs real pod servers on loopback addresses. */
+  podRuntime?: PodRuntime;
+  /** Ground truth: every pod start, readiness change, preStop, SIGTERM, exit and removal, with real times. */
+  onPodLifecycle?: PodLifecycleListener;
 }
 
 /**
- * The embedded cluster: an API server over an in-memory store, with the controllers that keep it
- * consistent. Cutover watches it through client-node exactly as it watches a real cluster.
+ * The embedded cluster: a Kubernetes API server over an in-memory store, the scheduler, Deployment,
+ * ReplicaSet, EndpointSlice and garbage-collection controllers, and one kubelet per node running real
+ * pod servers. Cutover and kubectl talk to it exactly as to a real cluster.
  */
 export class LabCluster {
   readonly store: ObjectStore;
+  readonly clock: LabClock;
+  readonly scenario: Scenario;
   readonly namespace: string;
   readonly nodes: string[];
   private readonly api: LabApiServer;
-  private readonly endpointSlices: EndpointSliceController;
-  private readonly now: () => number;
-  private nextIp = 10;
-  private placed = 0;
+  private readonly stoppers: Array<() => void> = [];
+  private readonly kubelets: Kubelet[];
+  private readonly lifecycleListeners = new Set<PodLifecycleListener>();
   private url = '';
 
-  private constructor(options: LabClusterOptions) {
-    this.now = options.now ?? Date.now;
-    this.namespace = options.namespace ?? 'demo';
-    this.nodes = options.nodes ?? ['node-a', 'node-b', 'node-c'];
-    this.store = new ObjectStore({ now: this.now });
+  private constructor(scenario: Scenario, options: LabClusterOptions) {
+    this.scenario = scenario;
+    this.clock = new LabClock(options.timeScale ?? 1);
+    this.namespace = scenario.namespace;
+    this.nodes = scenario.nodes.map((n) => n.name);
+    this.store = new ObjectStore({ now: () => this.clock.now(), ...(options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {}) });
     this.api = new LabApiServer({
       store: this.store,
-      behaviour: this.behaviour(),
+      behaviour: clusterApi(this.store, this.clock),
       ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
     });
-    this.endpointSlices = new EndpointSliceController(this.store, this.now);
+    if (options.onPodLifecycle) this.lifecycleListeners.add(options.onPodLifecycle);
+    const deletePod = (namespace: string | undefined, name: string) => void requestPodDeletion(this.store, this.clock, namespace, name);
+    const replicaSets = new ReplicaSetController(this.store, this.clock, deletePod);
+    const controllers = [new Scheduler(this.store, () => this.clock.now()), replicaSets, new DeploymentController(this.store, this.clock), new EndpointSliceController(this.store), new GarbageCollector(this.store, deletePod)];
+    for (const c of controllers) this.stoppers.push(() => c.stop());
+    this.kubelets = this.nodes.map(
+      (nodeName) =>
+        new Kubelet({
+          nodeName,
+          store: this.store,
+          clock: this.clock,
+          runtime: options.podRuntime ?? realPodRuntime,
+          onLifecycle: (pod, event, at) => {
+            for (const listener of this.lifecycleListeners) listener(pod, event, at);
+          },
+        }),
+    );
   }
 
   static async start(options: LabClusterOptions = {}): Promise<LabCluster> {
-    const lab = new LabCluster(options);
-    lab.seed(options.replicas ?? 3);
+    const base = typeof options.scenario === 'object' ? options.scenario : await loadScenario(options.scenario ?? 'broken');
+    const scenario = applyOverrides(base, options);
+    const lab = new LabCluster(scenario, options);
+    lab.seed();
     lab.url = await lab.api.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    if (options.waitUntilAvailable ?? true) await lab.waitForDeployment((d) => (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1) && !d.status?.unavailableReplicas, 30_000);
+    const auto = scenario.rollout.autoStartAfterMs;
+    if (auto !== undefined) lab.clock.setTimeout(() => void lab.rollout(), auto);
     return lab;
   }
 
@@ -56,76 +106,103 @@ export class LabCluster {
     return this.url;
   }
 
+  get deploymentName(): string {
+    return this.scenario.deployment.name;
+  }
+
   kubeconfig(): string {
     return labKubeconfig(this.url, this.namespace);
   }
 
+  /** Subscribes to pod lifecycle ground truth; returns the unsubscribe function. */
+  onPodLifecycle(listener: PodLifecycleListener): () => void {
+    this.lifecycleListeners.add(listener);
+    return () => this.lifecycleListeners.delete(listener);
+  }
+
+  /** Performs the scenario's rollout as `kubectl set image` does: a strategic merge patch of the Deployment. */
+  rollout(): Deployment {
+    const handle = clusterApi(this.store, this.clock).handle;
+    const result = handle?.({
+      method: 'PATCH',
+      def: DEPLOYMENTS,
+      namespace: this.namespace,
+      name: this.deploymentName,
+      contentType: 'application/strategic-merge-patch+json',
+      body: rolloutPatch(this.scenario),
+      query: new URLSearchParams(),
+    });
+    return result as Deployment;
+  }
+
+  /** Resolves once the Deployment satisfies `done`; rejects after `timeoutMs` real ms. */
+  waitForDeployment(done: (d: Deployment) => boolean, timeoutMs = 60_000): Promise<Deployment> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const d = this.store.tryGet(DEPLOYMENTS, this.namespace, this.deploymentName) as Deployment | undefined;
+        if (d && done(d)) {
+          finish();
+          resolve(d);
+        }
+      };
+      const unsubscribe = this.store.subscribe((c) => {
+        if (c.resource === 'apps/deployments') setImmediate(check);
+      });
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`deployment ${this.deploymentName} did not reach the expected state within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        unsubscribe();
+      };
+      check();
+    });
+  }
+
+  /** Creates a bare pod (no owner) as a client would; the scheduler and a kubelet run it for real. */
+  createPod(labels: Record<string, string>, generateName: string): KubeObject {
+    return this.store.create(PODS, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName, namespace: this.namespace, labels },
+      spec: {
+        terminationGracePeriodSeconds: 30,
+        containers: [{ name: 'web', image: 'cutover/web:bare', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }],
+      },
+      status: { phase: 'Pending', qosClass: 'BestEffort' },
+    });
+  }
+
+  pods(): Pod[] {
+    return this.store.list(PODS, { selector: [], namespace: this.namespace }).items as Pod[];
+  }
+
   async stop(): Promise<void> {
-    this.endpointSlices.stop();
+    for (const stop of this.stoppers) stop();
+    this.clock.stopAll();
+    await Promise.all(this.kubelets.map((k) => k.stop()));
+    this.clock.stopAll();
     await this.api.close();
   }
 
-  /** Places a pod on a node and starts it, the scheduler's and kubelet's work for a pod that simply runs. */
-  private behaviour(): ApiBehaviour {
-    return {
-      beforeCreate: (def, object) => (def.kind === 'Pod' ? this.schedule(object) : object),
-    };
+  private seed(): void {
+    const s = this.scenario;
+    this.store.create(resourceForKind('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: s.namespace, labels: { 'kubernetes.io/metadata.name': s.namespace } }, status: { phase: 'Active' } });
+    for (const node of nodeManifests(s)) this.store.create(resourceForKind('Node'), node);
+    this.store.create(resourceForKind('Service'), serviceManifest(s));
+    const prepare = clusterApi(this.store, this.clock).beforeCreate;
+    const deployment = deploymentManifest(s) as unknown as KubeObject;
+    this.store.create(DEPLOYMENTS, prepare ? prepare(DEPLOYMENTS, deployment) : deployment);
   }
+}
 
-  private schedule(pod: KubeObject): KubeObject {
-    const spec = (pod.spec ?? {}) as { nodeName?: string };
-    const nodeName = spec.nodeName ?? this.nodes[this.placed++ % this.nodes.length] ?? 'node-a';
-    const time = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const ready = { status: 'True', lastTransitionTime: time };
-    return {
-      ...pod,
-      spec: { ...spec, nodeName },
-      status: {
-        phase: 'Running',
-        podIP: `10.244.0.${this.nextIp++}`,
-        hostIP: '127.0.0.1',
-        startTime: time,
-        conditions: [
-          { type: 'PodScheduled', ...ready },
-          { type: 'Initialized', ...ready },
-          { type: 'ContainersReady', ...ready },
-          { type: 'Ready', ...ready },
-        ],
-      },
-    };
+function applyOverrides(scenario: Scenario, options: LabClusterOptions): Scenario {
+  const out = structuredClone(scenario);
+  if (options.namespace !== undefined) out.namespace = options.namespace;
+  if (options.replicas !== undefined) out.deployment.replicas = options.replicas;
+  if (options.nodes !== undefined) {
+    out.nodes = options.nodes.map((name) => out.nodes.find((n) => n.name === name) ?? { name, lag: { kind: 'fixed', ms: 0 }, minSyncPeriodMs: 1000 });
   }
-
-  private seed(replicas: number): void {
-    const ns = this.namespace;
-    this.store.create(resourceForKind('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
-    for (const node of this.nodes) {
-      this.store.create(resourceForKind('Node'), {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name: node, labels: { 'kubernetes.io/hostname': node } },
-        status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '127.0.0.1' }] },
-      });
-    }
-    this.store.create(resourceForKind('Service'), {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web', namespace: ns, labels: { app: 'web' } },
-      spec: { type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
-    });
-    for (let i = 0; i < replicas; i++) {
-      this.createPod({ app: 'web', 'pod-template-hash': '5d8f7c9b6' }, 'web-5d8f7c9b6-');
-    }
-  }
-
-  createPod(labels: Record<string, string>, generateName: string): KubeObject {
-    return this.store.create(
-      PODS,
-      this.schedule({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: '', uid: '', resourceVersion: '', creationTimestamp: '', generateName, namespace: this.namespace, labels },
-        spec: { containers: [{ name: 'web', image: 'cutover/lab-web:1' }], terminationGracePeriodSeconds: 30 },
-      }),
-    );
-  }
+  return out;
 }

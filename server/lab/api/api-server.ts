@@ -7,6 +7,7 @@ import type { KubeObject, ObjectStore } from './object-store';
 import type { ResourceDefinition } from './resource-registry';
 import { groupVersion, resourceKey } from './resource-registry';
 import { parseApiPath } from './route';
+import { includeObjectParam, toTable, wantsTable } from './table';
 import { serveWatch } from './watch-stream';
 
 /** Behaviour a cluster adds on top of plain storage: graceful pod deletion, defaulting, patches. */
@@ -15,6 +16,8 @@ export interface ApiBehaviour {
   delete?(def: ResourceDefinition, namespace: string | undefined, name: string, body: unknown): KubeObject;
   /** Fills in defaults on create (e.g. a pod's status); returns the object to store. */
   beforeCreate?(def: ResourceDefinition, object: KubeObject): KubeObject;
+  /** Defaults and validates a replacement (PUT) the same way. */
+  beforeUpdate?(def: ResourceDefinition, object: KubeObject): KubeObject;
   /** Serves a PATCH or a subresource; returns undefined when it does not handle the request. */
   handle?(request: ApiRequest): KubeObject | Record<string, unknown> | undefined;
 }
@@ -162,6 +165,10 @@ export class LabApiServer {
       ...(name !== undefined ? { name } : {}),
       ...(subresource !== undefined ? { subresource } : {}),
     };
+    const table = method === 'GET' && wantsTable(String(req.headers.accept ?? ''));
+    const includeObject = includeObjectParam(url.searchParams.get('includeObject'));
+    const asTable = (objects: KubeObject[], resourceVersion?: string) =>
+      toTable(def.kind, objects, { includeObject, headers: true, now: Date.now(), ...(resourceVersion !== undefined ? { resourceVersion } : {}) });
     const handled = this.behaviour.handle?.(request);
     if (handled !== undefined) return sendJson(res, method === 'POST' ? 201 : 200, handled);
     if (subresource !== undefined) throw notFound(def.kind, `${name ?? ''}/${subresource}`, def.plural);
@@ -183,6 +190,8 @@ export class LabApiServer {
             allowBookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout === null ? undefined : Number(timeout),
             bookmarkIntervalMs: this.bookmarkIntervalMs,
+            // kubectl get -w asks for Table rows; only the first event carries the column definitions.
+            ...(table ? { transform: (object: KubeObject, first: boolean) => toTable(def.kind, [object], { includeObject, headers: first, now: Date.now() }) } : {}),
           },
           res,
         );
@@ -191,6 +200,7 @@ export class LabApiServer {
         return;
       }
       const list = this.store.list(def, filter);
+      if (table) return sendJson(res, 200, asTable(list.items, list.resourceVersion));
       return sendJson(res, 200, {
         kind: `${def.kind}List`,
         apiVersion: groupVersion(def),
@@ -198,7 +208,10 @@ export class LabApiServer {
         items: list.items,
       });
     }
-    if (method === 'GET' && name !== undefined) return sendJson(res, 200, this.store.get(def, namespace, name));
+    if (method === 'GET' && name !== undefined) {
+      const object = this.store.get(def, namespace, name);
+      return sendJson(res, 200, table ? asTable([object]) : object);
+    }
 
     if (method === 'POST' && name === undefined) {
       if (!isKubeObjectInput(body)) throw badRequest('the body must be an object with metadata');
@@ -210,7 +223,9 @@ export class LabApiServer {
       if (!isKubeObjectInput(body)) throw badRequest('the body must be an object with metadata');
       const next = body as unknown as KubeObject;
       const expect = typeof next.metadata.resourceVersion === 'string' && next.metadata.resourceVersion !== '' ? next.metadata.resourceVersion : undefined;
-      return sendJson(res, 200, this.store.update(def, { ...next, metadata: { ...next.metadata, name, ...(namespace !== undefined ? { namespace } : {}) } }, expect ? { expectResourceVersion: expect } : {}));
+      const named: KubeObject = { ...next, metadata: { ...next.metadata, name, ...(namespace !== undefined ? { namespace } : {}) } };
+      const prepared = this.behaviour.beforeUpdate ? this.behaviour.beforeUpdate(def, named) : named;
+      return sendJson(res, 200, this.store.update(def, prepared, expect ? { expectResourceVersion: expect } : {}));
     }
     if (method === 'DELETE' && name !== undefined) {
       const deleted = this.behaviour.delete ? this.behaviour.delete(def, namespace, name, body) : this.store.remove(def, namespace, name);

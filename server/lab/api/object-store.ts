@@ -174,7 +174,9 @@ export class ObjectStore {
       resourceVersion: String(this.rv),
     };
     if (current.metadata.generation !== undefined) {
-      object.metadata.generation = current.metadata.generation + (options.bumpGeneration ? 1 : 0);
+      // As the API server's update strategies do: generation counts changes of the spec only.
+      const specChanged = JSON.stringify(current.spec) !== JSON.stringify(next.spec);
+      object.metadata.generation = current.metadata.generation + (options.bumpGeneration || specChanged ? 1 : 0);
     }
     bucket.set(key, object);
     return this.commit(resourceKey(def), 'MODIFIED', object);

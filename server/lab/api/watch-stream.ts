@@ -10,6 +10,8 @@ export interface WatchOptions {
   allowBookmarks: boolean;
   timeoutSeconds?: number | undefined;
   bookmarkIntervalMs: number;
+  /** Re-shapes each object sent (e.g. into a Table row); `first` is true for the stream's first object. */
+  transform?: (object: KubeObject, first: boolean) => unknown;
 }
 
 /**
@@ -26,7 +28,12 @@ export function serveWatch(
 ): () => void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
+  let first = true;
   const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+  const sendObject = (type: string, object: KubeObject) => {
+    send(type, options.transform ? options.transform(object, first) : object);
+    first = false;
+  };
 
   let lastSentRv = 0;
   const timers: NodeJS.Timeout[] = [];
@@ -41,7 +48,7 @@ export function serveWatch(
   const startRv = options.resourceVersion;
   if (startRv === undefined || startRv === '' || startRv === '0') {
     const { items, resourceVersion } = store.list(def, filter);
-    for (const item of items) send('ADDED', item);
+    for (const item of items) sendObject('ADDED', item);
     lastSentRv = Number(resourceVersion);
   } else {
     const from = Number(startRv);
@@ -61,13 +68,13 @@ export function serveWatch(
       }
       throw error;
     }
-    for (const change of backlog) send(change.type, change.object);
+    for (const change of backlog) sendObject(change.type, change.object);
     lastSentRv = Math.max(from, Number(store.currentResourceVersion));
   }
 
   unsubscribe = store.subscribe((change) => {
     if (change.rv <= lastSentRv || !store.matches(filter, change)) return;
-    send(change.type, change.object);
+    sendObject(change.type, change.object);
   });
 
   if (options.allowBookmarks) {
