@@ -1,0 +1,20 @@
+import { EVENT_SCHEMA_VERSION, type CutoverEvent } from '../events/event-schema';
+import { RECORDING_FORMAT, type RecordingHeader, type RecordingHeaderInput, recordingHeaderSchema } from './recording-header';
+
+/** The header line of a new recording (with its newline), in the current version. */
+export function formatHeader(header: Omit<RecordingHeaderInput, 'format' | 'version'>): string {
+  const full: RecordingHeader = recordingHeaderSchema.parse({ ...header, format: RECORDING_FORMAT, version: EVENT_SCHEMA_VERSION });
+  return `${JSON.stringify(full)}\n`;
+}
+
+/** One event line (with its newline). One line each, so a crash loses at most the line being written. */
+export function formatEvent(event: CutoverEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+/** A whole recording as text (for downloads and tests). */
+export function formatRecording(header: Omit<RecordingHeaderInput, 'format' | 'version'>, events: Iterable<CutoverEvent>): string {
+  let text = formatHeader(header);
+  for (const event of events) text += formatEvent(event);
+  return text;
+}
