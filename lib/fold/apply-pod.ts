@@ -13,6 +13,7 @@ function setOnce(lane: PodLane, field: LaneField, at: number, earliest: number |
 
 function markGone(state: FoldState, lane: PodLane, at: number, earliest: number | undefined): void {
   setOnce(lane, 'goneAt', at, earliest);
+  state.terminatingPods.delete(lane.uid);
   if (lane.rsUid !== undefined) state.livePodsByRs.get(lane.rsUid)?.delete(lane.uid);
   const key = `${lane.namespace}/${lane.name}`;
   if (state.podUidByName.get(key) === lane.uid) state.podUidByName.delete(key);
@@ -64,6 +65,7 @@ export function applyPod(state: FoldState, pod: SlimPod, deleted: boolean, at: n
     if (pod.meta.deletionGracePeriodSeconds !== undefined) lane.gracePeriodSeconds = pod.meta.deletionGracePeriodSeconds;
   }
 
+  if (lane.deletionObservedAt !== undefined && lane.goneAt === undefined) state.terminatingPods.add(lane.uid);
   if (deleted) {
     markGone(state, lane, at, earliest);
   } else if (lane.goneAt === undefined) {

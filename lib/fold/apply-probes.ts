@@ -11,9 +11,10 @@ function nodeTrack(state: FoldState, node: string, at: number): NodeProbeTrack {
 }
 
 /**
- * Appends a batch's runs to the node's runs, extending the open run of the same pod/outcome when the
- * new one follows within `runMergeGapMs`: steady traffic stays a handful of runs, transitions keep their
- * exact first and last times. Hot path: no allocation beyond the key string and new runs.
+ * Appends a batch's runs to the node's runs. In steady state a run extends the open run of the same
+ * pod/outcome when it follows within `runMergeGapMs`, so steady traffic stays a handful of runs; while a
+ * rollout is going on runs are kept as sent, so transitions keep exact times and counts.
+ * Hot path: no allocation beyond the key string and new runs.
  */
 export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
   const track = nodeTrack(state, e.node, e.at);
@@ -21,13 +22,14 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
   if (e.offsetUncertaintyMs > track.maxUncertaintyMs) track.maxUncertaintyMs = e.offsetUncertaintyMs;
   if (e.at > track.lastAt) track.lastAt = e.at;
   const gapMs = state.options.runMergeGapMs;
+  const steady = state.rollingDeployments.size === 0 && state.terminatingPods.size === 0 && e.at - state.lastObjectAt >= state.options.settleMs;
   const target = e.target;
   for (const r of e.runs) {
     const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum] = r;
     const key = `${outcome}|${pod ?? ''}|${revision ?? ''}|${status ?? ''}|${target ?? ''}`;
     const openIndex = track.open.get(key);
     const open = openIndex === undefined ? undefined : track.runs[openIndex];
-    if (open !== undefined && first - open.last <= gapMs && last - open.first >= -gapMs) {
+    if (steady && open !== undefined && first - open.last <= gapMs && last - open.first >= -gapMs) {
       if (first < open.first) open.first = first;
       if (last > open.last) open.last = last;
       open.count += count;

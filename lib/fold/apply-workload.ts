@@ -151,4 +151,6 @@ export function updateControlCompletion(state: FoldState, track: DeploymentTrack
   }
   if (complete && rollout.controlCompleteAt === undefined) rollout.controlCompleteAt = at;
   else if (!complete && rollout.controlCompleteAt !== undefined) delete rollout.controlCompleteAt;
+  if (rollout.controlCompleteAt === undefined && rollout.deadlineExceededAt === undefined) state.rollingDeployments.add(track.uid);
+  else state.rollingDeployments.delete(track.uid);
 }

@@ -20,5 +20,8 @@ export function createFoldState(options: Partial<FoldOptions> = {}): FoldState {
     gaps: [],
     markers: [],
     dataPlane: [],
+    rollingDeployments: new Set(),
+    terminatingPods: new Set(),
+    lastObjectAt: Number.NEGATIVE_INFINITY,
   };
 }

@@ -191,4 +191,12 @@ export interface FoldState {
   lastKubeGap?: Gap;
   markers: Marker[];
   dataPlane: DataPlaneSync[];
+  /**
+   * While something is changing (a rollout short of complete, a pod terminating, an object event within
+   * the settle period) probe runs are kept as they come, so counts at transitions stay exact; in steady
+   * state they merge and cost almost nothing.
+   */
+  rollingDeployments: Set<string>;
+  terminatingPods: Set<string>;
+  lastObjectAt: number;
 }

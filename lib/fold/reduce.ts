@@ -59,6 +59,7 @@ export function reduce(state: FoldState, e: CutoverEvent): FoldState {
   state.startedAt ??= e.at;
   switch (e.type) {
     case 'object':
+      state.lastObjectAt = e.at;
       applyObject(state, e);
       break;
     case 'probes':

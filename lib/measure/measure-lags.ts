@@ -18,18 +18,23 @@ export interface PodNodeLag {
   spansGap: boolean;
 }
 
-function servedByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, { first: number; last: number }>> {
-  const out = new Map<string, Map<string, { first: number; last: number }>>();
+interface Seen {
+  /** First response served by the pod at the node. */
+  first?: number;
+  /** Last request the node sent to the pod: served, or failed with the pod known (it still routed there). */
+  last: number;
+}
+
+function seenByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, Seen>> {
+  const out = new Map<string, Map<string, Seen>>();
   for (const { run, pod } of runs) {
-    if (run.outcome !== 'served' || !pod) continue;
+    if (!pod) continue;
     let nodes = out.get(pod.lane.uid);
     if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
-    const seen = nodes.get(run.node);
-    if (!seen) nodes.set(run.node, { first: run.first, last: run.last });
-    else {
-      seen.first = Math.min(seen.first, run.first);
-      seen.last = Math.max(seen.last, run.last);
-    }
+    const seen = nodes.get(run.node) ?? { last: run.last };
+    nodes.set(run.node, seen);
+    seen.last = Math.max(seen.last, run.last);
+    if (run.outcome === 'served') seen.first = Math.min(seen.first ?? run.first, run.first);
   }
   return out;
 }
@@ -41,14 +46,15 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
 
 /** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
 export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = servedByPodAndNode(runs);
+  const served = seenByPodAndNode(runs);
   const out: PodNodeLag[] = [];
   for (const p of pods) {
     const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
     if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
     const early = p.endpoint.earliest.readyFrom;
     const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, { first: number; last: number }>())].sort()) {
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
+      if (seen.first === undefined) continue;
       const { interval, u } = nodeTiming(state, node);
       const d = seen.first - readyFrom;
       // The node may have switched up to one probe interval before the first response we saw.
@@ -68,15 +74,18 @@ export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earlie
   return e.earliest.readyTo !== undefined && last === closed ? { at: closed.to, earliest: e.earliest.readyTo } : { at: closed.to };
 }
 
-/** Removal lag (P, N) = last response from P at N − P stopped being ready; the truth is in [last seen, first not seen]. */
+/**
+ * Removal lag (P, N) = last request N sent to P (a response, or a failure known to be P's) − P stopped
+ * being ready; the truth is in [last seen, first not seen].
+ */
 export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = servedByPodAndNode(runs);
+  const served = seenByPodAndNode(runs);
   const out: PodNodeLag[] = [];
   for (const p of pods) {
     const stop = endpointStopAt(p, r);
     if (!stop) continue;
     const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, { first: number; last: number }>())].sort()) {
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
       const { interval, u } = nodeTiming(state, node);
       const d = seen.last - stop.at;
       out.push({

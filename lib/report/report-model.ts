@@ -1,0 +1,141 @@
+import type { Advice } from '../advice/advice';
+import type { MitigationCheck } from '../advice/mitigation-check';
+import type { FoldState } from '../fold/fold-types';
+import type { Bound } from '../measure/bound';
+import type { PodNodeLag } from '../measure/measure-lags';
+import { type RolloutMeasurements, measureAll } from '../measure/measure-rollout';
+import type { RolloutOutcome } from '../measure/select-rollouts';
+import type { RecordingHeader } from '../recording/recording-header';
+
+/** Bumped when a field changes meaning or goes away; adding fields does not bump it. */
+export const REPORT_VERSION = 1;
+
+export interface LagFigure {
+  pod: string;
+  node: string;
+  endpointAtMs: number;
+  responseAtMs: number;
+  /** Removal lags: the next probe after the last response, the latest the node can have switched. */
+  firstNotSeenAtMs?: number;
+  lagMs: Bound;
+  spansGap: boolean;
+}
+
+export interface NodeFigures {
+  node: string;
+  firstNewAtMs?: number;
+  lastOldAtMs?: number;
+  dataPlaneOverlapMs: Bound | null;
+  worstAddLag: LagFigure | null;
+  worstRemovalLag: LagFigure | null;
+  dropped: Bound;
+}
+
+export interface RolloutReport {
+  id: string;
+  deployment: { namespace: string; name: string };
+  revisions: { from: number | null; to: number; fromHash: string | null; toHash: string | null };
+  outcome: RolloutOutcome;
+  rollback: boolean;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  durationMs: number | null;
+  probe: { intervalMs: number; clockUncertaintyMs: number };
+  spansGap: boolean;
+  gaps: Array<{ source: string; reason: string; fromMs: number; toMs: number; node: string | null }>;
+  measurements: {
+    controlPlaneOverlapMs: Bound;
+    dataPlaneOverlapMs: Bound | null;
+    worstAddLag: LagFigure | null;
+    worstRemovalLag: LagFigure | null;
+    staleResponses: { afterDeletion: Bound; afterEndpointRemoval: Bound; latestAtMs: number | null };
+    droppedRequests: { total: Bound; byPod: Array<{ pod: string | null; count: Bound }> };
+    noReadyEndpoint: { totalMs: number; dropped: Bound };
+    singletonViolation: { dataPlaneMs: Bound; controlPlaneMs: Bound } | null;
+  };
+  nodes: NodeFigures[];
+  lags: { add: LagFigure[]; removal: LagFigure[] };
+  mitigation: MitigationCheck[];
+  advice: Advice[];
+}
+
+export interface Report {
+  reportVersion: number;
+  recording: { cluster: string; namespace: string | null; startedAtMs: number; timeSource: string } | null;
+  rollouts: RolloutReport[];
+}
+
+function lagFigure(lag: PodNodeLag): LagFigure {
+  const figure: LagFigure = { pod: lag.pod, node: lag.node, endpointAtMs: lag.endpointAt, responseAtMs: lag.responseAt, lagMs: lag.lag, spansGap: lag.spansGap };
+  if (lag.firstNotSeenAt !== undefined) figure.firstNotSeenAtMs = lag.firstNotSeenAt;
+  return figure;
+}
+
+function worst(lags: readonly PodNodeLag[]): LagFigure | null {
+  let top: PodNodeLag | undefined;
+  for (const lag of lags) if (!top || lag.lag.value > top.lag.value) top = lag;
+  return top ? lagFigure(top) : null;
+}
+
+function nodeFigures(m: RolloutMeasurements): NodeFigures[] {
+  const names = new Set<string>();
+  for (const n of m.dataPlaneOverlap.perNode) if (n.node) names.add(n.node);
+  for (const lag of [...m.addLags, ...m.removalLags]) names.add(lag.node);
+  for (const d of m.dropped.byNode) names.add(d.node);
+  return [...names].sort().map((node) => {
+    const overlap = m.dataPlaneOverlap.perNode.find((n) => n.node === node);
+    const figures: NodeFigures = {
+      node,
+      dataPlaneOverlapMs: overlap?.overlap ?? null,
+      worstAddLag: worst(m.addLags.filter((l) => l.node === node)),
+      worstRemovalLag: worst(m.removalLags.filter((l) => l.node === node)),
+      dropped: m.dropped.byNode.find((d) => d.node === node)?.count ?? { value: 0, lo: 0, hi: 0 },
+    };
+    if (overlap?.firstNewAt !== undefined) figures.firstNewAtMs = overlap.firstNewAt;
+    if (overlap?.lastOldAt !== undefined) figures.lastOldAtMs = overlap.lastOldAt;
+    return figures;
+  });
+}
+
+export function rolloutReport(m: RolloutMeasurements): RolloutReport {
+  const { rollout } = m;
+  const record = rollout.record;
+  return {
+    id: rollout.id,
+    deployment: { namespace: rollout.deployment.namespace, name: rollout.deployment.name },
+    revisions: { from: record.fromRevision ?? null, to: record.toRevision, fromHash: record.fromHash ?? null, toHash: record.toHash ?? null },
+    outcome: rollout.outcome,
+    rollback: record.isRollback,
+    startedAtMs: rollout.startAt,
+    endedAtMs: rollout.endAt ?? null,
+    durationMs: rollout.endAt !== undefined ? rollout.endAt - rollout.startAt : null,
+    probe: { intervalMs: m.timing.intervalMs, clockUncertaintyMs: m.timing.uncertaintyMs },
+    spansGap: m.spansGap,
+    gaps: rollout.gaps.map((g) => ({ source: g.source, reason: g.reason, fromMs: g.from, toMs: g.to, node: g.node ?? null })),
+    measurements: {
+      controlPlaneOverlapMs: m.controlPlaneOverlap.total,
+      dataPlaneOverlapMs: m.dataPlaneOverlap.cluster.overlap ?? null,
+      worstAddLag: worst(m.addLags),
+      worstRemovalLag: worst(m.removalLags),
+      staleResponses: { afterDeletion: m.stale.afterDeletion, afterEndpointRemoval: m.stale.afterEndpointRemoval, latestAtMs: m.stale.latestAt ?? null },
+      droppedRequests: { total: m.dropped.total, byPod: m.dropped.byPod },
+      noReadyEndpoint: { totalMs: m.noReadyEndpoint.totalMs, dropped: m.noReadyEndpoint.dropped },
+      singletonViolation: m.singleton ? { dataPlaneMs: m.singleton.dataPlane, controlPlaneMs: m.singleton.controlPlane } : null,
+    },
+    nodes: nodeFigures(m),
+    lags: { add: m.addLags.map(lagFigure), removal: m.removalLags.map(lagFigure) },
+    mitigation: m.mitigation,
+    advice: m.advice,
+  };
+}
+
+/** The report of every rollout in a folded stream: what `cutover report --format json` prints. */
+export function buildReport(state: FoldState, header?: RecordingHeader): Report {
+  return {
+    reportVersion: REPORT_VERSION,
+    recording: header
+      ? { cluster: header.cluster, namespace: header.namespace ?? null, startedAtMs: header.startedAt, timeSource: header.timeSource }
+      : null,
+    rollouts: measureAll(state).map(rolloutReport),
+  };
+}

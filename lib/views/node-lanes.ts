@@ -1,0 +1,72 @@
+import type { ProbeOutcome } from '../probes/probe-run';
+import type { AttributedRun } from '../measure/deployment-view';
+import type { Span } from '../measure/intervals';
+import { mergeSpans } from './pod-bars';
+
+/** Traffic of one revision on one node: merged spans with the number of responses in them. */
+export interface NodeRevisionTrack {
+  hash: string;
+  spans: (Span & { count: number })[];
+}
+
+export interface NodeDrop {
+  from: number;
+  to: number;
+  count: number;
+  outcome: Exclude<ProbeOutcome, 'served'>;
+  pod: string | null;
+}
+
+/** Which revision a node's traffic went to, run by run, and where requests failed. */
+export interface NodeLane {
+  node: string;
+  revisions: NodeRevisionTrack[];
+  drops: NodeDrop[];
+  served: number;
+  dropped: number;
+}
+
+function mergeCounted(spans: readonly (Span & { count: number })[], gapMs: number): (Span & { count: number })[] {
+  const merged = mergeSpans(spans, gapMs);
+  const out = merged.map((s) => ({ ...s, count: 0 }));
+  // Both sorted by start: walk them together to sum counts into the merged span that contains each run.
+  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  let j = 0;
+  for (const s of sorted) {
+    while (j < out.length && (out[j]?.to ?? Infinity) < s.from) j++;
+    const target = out[j];
+    if (target) target.count += s.count;
+  }
+  return out;
+}
+
+/**
+ * One lane per node that probed the Deployment, in name order. Runs closer than `mergeGapMs` are joined
+ * so that a node-hour of steady traffic is one span per revision, whatever the probe rate.
+ */
+export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGapMs: number): NodeLane[] {
+  const byNode = new Map<string, { revs: Map<string, (Span & { count: number })[]>; drops: NodeDrop[]; served: number; dropped: number }>();
+  for (const { run, pod } of runs) {
+    if (run.last < window.from || run.first > window.to) continue;
+    let entry = byNode.get(run.node);
+    if (!entry) byNode.set(run.node, (entry = { revs: new Map(), drops: [], served: 0, dropped: 0 }));
+    if (run.outcome === 'served') {
+      const hash = pod?.lane.templateHash ?? run.revision ?? '';
+      const list = entry.revs.get(hash) ?? [];
+      list.push({ from: run.first, to: run.last, count: run.count });
+      entry.revs.set(hash, list);
+      entry.served += run.count;
+    } else {
+      entry.drops.push({ from: run.first, to: run.last, count: run.count, outcome: run.outcome, pod: run.pod });
+      entry.dropped += run.count;
+    }
+  }
+  return [...byNode.keys()].sort().map((node) => {
+    const entry = byNode.get(node);
+    const revisions = [...(entry?.revs ?? new Map<string, (Span & { count: number })[]>())]
+      .map(([hash, spans]) => ({ hash, spans: mergeCounted(spans, mergeGapMs) }))
+      .sort((a, b) => (a.spans[0]?.from ?? 0) - (b.spans[0]?.from ?? 0));
+    const drops = (entry?.drops ?? []).sort((a, b) => a.from - b.from);
+    return { node, revisions, drops, served: entry?.served ?? 0, dropped: entry?.dropped ?? 0 };
+  });
+}

@@ -1,0 +1,108 @@
+import type { AttributedRun, PodView } from '../measure/deployment-view';
+import { union, type Span } from '../measure/intervals';
+
+export type PodPhase = 'pending' | 'started' | 'ready' | 'in-endpoints' | 'terminating';
+
+export interface PodSegment {
+  from: number;
+  to: number;
+  phase: PodPhase;
+}
+
+/** A pod's bar: its phases as consecutive segments, the traffic it served, and what went wrong on it. */
+export interface PodBar {
+  uid: string;
+  name: string;
+  node?: string;
+  hash: string;
+  segments: PodSegment[];
+  /** Served responses, merged across nodes (aggregated spans, not probes). */
+  served: Span[];
+  /** Served after its deletion was observed: traffic to a pod that is shutting down. */
+  stale: Span[];
+  /** Failed probes attributed to this pod. */
+  dropped: { from: number; to: number; count: number }[];
+  deletionObservedAt?: number;
+  goneAt?: number;
+}
+
+/** The phase of a pod at time t (t inside its life), by priority: terminating > in endpoints > ready > started > pending. */
+function phaseAt(p: PodView, t: number, readySpans: readonly Span[]): PodPhase {
+  const lane = p.lane;
+  if (lane.deletionObservedAt !== undefined && t >= lane.deletionObservedAt) return 'terminating';
+  if (readySpans.some((s) => t >= s.from && t < s.to)) return 'in-endpoints';
+  if (lane.readyAt !== undefined && t >= lane.readyAt && (lane.unreadyAt === undefined || lane.unreadyAt <= lane.readyAt || t < lane.unreadyAt)) return 'ready';
+  if (lane.startedAt !== undefined && t >= lane.startedAt) return 'started';
+  return 'pending';
+}
+
+/** Cuts a pod's life into phase segments at every transition, clipped to the view window. */
+export function podSegments(p: PodView, window: Span): PodSegment[] {
+  const lane = p.lane;
+  const end = Math.min(lane.goneAt ?? window.to, window.to);
+  const start = Math.max(lane.createdAt, window.from);
+  if (end <= start) return [];
+  const readySpans = (p.endpoint?.ready ?? []).map((i) => ({ from: i.from, to: i.to ?? end }));
+  const cuts = new Set<number>([start, end]);
+  for (const t of [lane.startedAt, lane.readyAt, lane.unreadyAt, lane.deletionObservedAt]) if (t !== undefined) cuts.add(t);
+  for (const s of readySpans) cuts.add(s.from).add(s.to);
+  const times = [...cuts].filter((t) => t >= start && t <= end).sort((a, b) => a - b);
+  const out: PodSegment[] = [];
+  for (let i = 0; i + 1 < times.length; i++) {
+    const from = times[i];
+    const to = times[i + 1];
+    if (from === undefined || to === undefined || to <= from) continue;
+    const phase = phaseAt(p, from, readySpans);
+    const last = out[out.length - 1];
+    if (last && last.phase === phase && last.to === from) last.to = to;
+    else out.push({ from, to, phase });
+  }
+  return out;
+}
+
+/**
+ * Pod bars for the pods whose life touches the window, in creation order. `mergeGapMs` joins served runs
+ * closer than that (a pixel or a probe interval): steady traffic becomes one span.
+ */
+export function podBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number): PodBar[] {
+  const servedByPod = new Map<string, Span[]>();
+  const droppedByPod = new Map<string, PodBar['dropped']>();
+  for (const { run, pod } of runs) {
+    if (!pod || run.last < window.from || run.first > window.to) continue;
+    if (run.outcome === 'served') {
+      const list = servedByPod.get(pod.lane.uid) ?? [];
+      list.push({ from: run.first, to: run.last });
+      servedByPod.set(pod.lane.uid, list);
+    } else {
+      const list = droppedByPod.get(pod.lane.uid) ?? [];
+      list.push({ from: run.first, to: run.last, count: run.count });
+      droppedByPod.set(pod.lane.uid, list);
+    }
+  }
+  const out: PodBar[] = [];
+  for (const p of pods) {
+    const segments = podSegments(p, window);
+    if (segments.length === 0) continue;
+    const served = mergeSpans(servedByPod.get(p.lane.uid) ?? [], mergeGapMs);
+    const deletedAt = p.lane.deletionObservedAt;
+    const stale = deletedAt === undefined ? [] : served.filter((s) => s.to > deletedAt).map((s) => ({ from: Math.max(s.from, deletedAt), to: s.to }));
+    const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, dropped: droppedByPod.get(p.lane.uid) ?? [] };
+    if (p.lane.node !== undefined) bar.node = p.lane.node;
+    if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
+    if (p.lane.goneAt !== undefined) bar.goneAt = p.lane.goneAt;
+    out.push(bar);
+  }
+  return out;
+}
+
+/** Union of spans, also joining those separated by at most `gapMs`. */
+export function mergeSpans(spans: readonly Span[], gapMs: number): Span[] {
+  const sorted = union(spans);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.from - last.to <= gapMs) last.to = Math.max(last.to, s.to);
+    else out.push({ ...s });
+  }
+  return out;
+}
