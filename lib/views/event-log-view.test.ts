@@ -13,7 +13,7 @@ describe('event log view', () => {
   it.each([
     [{ kind: 'Pod', pod: '', node: '' }, 7],
     [{ kind: 'all', pod: 'new-1', node: '' }, 10],
-    [{ kind: 'all', pod: '', node: 'node-b' }, 5],
+    [{ kind: 'all', pod: '', node: 'node-b' }, 4],
     [{ kind: 'marker', pod: '', node: '' }, 1],
   ] as const)('filter %o keeps %d events', (filter, count) => {
     expect(filterEvents(events, filter)).toHaveLength(count);
@@ -29,8 +29,8 @@ describe('event log view', () => {
 
   it.each([
     [-1, -1],
-    [0, 4],
-    [3150, 13],
+    [0, 3],
+    [3150, 11],
     [1e9, events.length - 1],
   ])('at t0%+d the cursor is on event %d', (t, index) => {
     expect(indexAtTime(events, T0 + t)).toBe(index);
