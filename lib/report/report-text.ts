@@ -1,0 +1,72 @@
+import type { Bound } from '../measure/bound';
+import type { LagFigure, Report, RolloutReport } from './report-model';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** A bounded duration as "1.23 s (1.20–1.27 s)", or just "1.23 s" when exact. */
+export function formatDuration(b: Bound): string {
+  return b.lo === b.hi ? seconds(b.value) : `${seconds(b.value)} (${(b.lo / 1000).toFixed(2)}–${seconds(b.hi)})`;
+}
+
+export function formatCount(b: Bound): string {
+  return b.lo === b.hi ? String(b.value) : `${b.value} (${b.lo}–${b.hi})`;
+}
+
+export function formatLag(lag: LagFigure | null): string {
+  return lag ? `${formatDuration(lag.lagMs)} on ${lag.node} (${lag.pod})` : '—';
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+}
+
+export function rolloutTitle(r: RolloutReport): string {
+  const from = r.revisions.from === null ? '?' : String(r.revisions.from);
+  return `${r.deployment.namespace}/${r.deployment.name} revision ${from} → ${r.revisions.to}${r.rollback ? ' (rollback)' : ''}: ${r.outcome}`;
+}
+
+/** The headline figures of a rollout as label/value rows, shared by the text and Markdown forms. */
+export function headlineRows(r: RolloutReport): Array<[string, string]> {
+  const m = r.measurements;
+  const rows: Array<[string, string]> = [
+    ['started', formatTime(r.startedAtMs)],
+    ['duration', r.durationMs === null ? 'in progress' : seconds(r.durationMs)],
+    ['control-plane overlap', formatDuration(m.controlPlaneOverlapMs)],
+    ['data-plane overlap', m.dataPlaneOverlapMs ? formatDuration(m.dataPlaneOverlapMs) : 'no probe data'],
+    ['worst add lag', formatLag(m.worstAddLag)],
+    ['worst removal lag', formatLag(m.worstRemovalLag)],
+    ['dropped requests', formatCount(m.droppedRequests.total)],
+    ['stale responses (after deletion)', formatCount(m.staleResponses.afterDeletion)],
+    ['stale responses (after endpoint removal)', formatCount(m.staleResponses.afterEndpointRemoval)],
+    ['no ready endpoint', `${seconds(m.noReadyEndpoint.totalMs)}, ${formatCount(m.noReadyEndpoint.dropped)} dropped`],
+  ];
+  if (m.singletonViolation) {
+    rows.push(['singleton violation (data plane)', formatDuration(m.singletonViolation.dataPlaneMs)]);
+    rows.push(['singleton violation (control plane)', formatDuration(m.singletonViolation.controlPlaneMs)]);
+  }
+  rows.push(['probe interval / clock bound', `${r.probe.intervalMs} ms / ±${r.probe.clockUncertaintyMs.toFixed(1)} ms`]);
+  if (r.spansGap) rows.push(['gaps', `${r.gaps.length} source gap(s) during the rollout: figures across them are bounds`]);
+  return rows;
+}
+
+export function formatReportText(report: Report): string {
+  if (report.rollouts.length === 0) return 'No rollout in this recording.\n';
+  const out: string[] = [];
+  for (const r of report.rollouts) {
+    out.push(rolloutTitle(r));
+    const rows = headlineRows(r);
+    const width = Math.max(...rows.map(([label]) => label.length));
+    for (const [label, value] of rows) out.push(`  ${label.padEnd(width)}  ${value}`);
+    if (r.nodes.length > 0) {
+      out.push('  per node:');
+      for (const n of r.nodes) {
+        out.push(`    ${n.node}: overlap ${n.dataPlaneOverlapMs ? formatDuration(n.dataPlaneOverlapMs) : '—'}, add lag ${n.worstAddLag ? formatDuration(n.worstAddLag.lagMs) : '—'}, removal lag ${n.worstRemovalLag ? formatDuration(n.worstRemovalLag.lagMs) : '—'}, dropped ${formatCount(n.dropped)}`);
+      }
+    }
+    const failed = r.mitigation.filter((c) => c.status === 'fail');
+    if (failed.length > 0) out.push(`  checks failed: ${failed.map((c) => c.id).join(', ')}`);
+    for (const advice of r.advice) out.push(`  advice: ${advice.text}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`.replace(/\n\n\n$/, '\n\n');
+}
