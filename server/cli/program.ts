@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { agentCommand } from './agent-command';
+import { importCommand } from './import-command';
 import { labCommand } from './lab-command';
+import { reportCommand } from './report-command';
 import { serveCommand } from './serve-command';
 
 /** The `cutover` command line; usage errors exit with code 2, as CLI conventions have it. */
@@ -10,7 +12,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [serveCommand(), labCommand(), agentCommand()]) {
+  for (const command of [serveCommand(), labCommand(), agentCommand(), reportCommand(), importCommand()]) {
     command.showHelpAfterError('(run with --help for usage)').exitOverride();
     program.addCommand(command);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import { createAppServer } from '../app-server';
 import { LabCluster } from '../lab/lab-cluster';
 import { createLogger } from '../logger';
 import { KubeSource } from '../sources/kube/kube-source';
+import { ProbeSource } from '../sources/probe/probe-source';
 import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort } from './option-parsers';
 import { onShutdown } from './shutdown';
@@ -25,6 +27,7 @@ interface ServeOptions {
   dev?: boolean;
   web: boolean;
   kubeconfigOut?: string;
+  agentToken?: string;
 }
 
 export function serveCommand(): Command {
@@ -41,6 +44,7 @@ export function serveCommand(): Command {
     .option('--dev', 'Next.js development mode with hot reload')
     .option('--no-web', 'serve only the socket and JSON routes, no pages')
     .option('--kubeconfig-out <file>', 'with --lab: write a kubeconfig for the lab to this file (for kubectl)')
+    .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
     .action(async (options: ServeOptions) => {
       const logger = createLogger();
       const lab = options.lab !== undefined ? await LabCluster.start({}) : undefined;
@@ -53,12 +57,15 @@ export function serveCommand(): Command {
         kubeConfig = loadKubeConfig(options);
       }
       const namespace = options.namespace ?? lab?.namespace;
+      const agentToken = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
+      if (!agentToken) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
       const server = await createAppServer({
         host: options.host,
         port: options.port,
         ...(options.web ? { web: { dev: options.dev ?? false, dir: PROJECT_DIR } } : {}),
         logger,
         sources: [
+          new ProbeSource({ token: agentToken ?? '' }),
           new KubeSource({
             kubeConfig,
             ...(namespace !== undefined ? { namespace } : {}),

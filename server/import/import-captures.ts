@@ -46,6 +46,7 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
   let received = 0;
   let fromObjects = 0;
   let sawBareObjects = false;
+  let capturedUntil: number | undefined;
 
   files.forEach((file, fileIndex) => {
     const split = splitJsonValues(file.text);
@@ -61,6 +62,9 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
         problems.push({ file: file.name, line: chunk.line, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
         continue;
       }
+      // Every timed line, bookmarks included, says the capture was still running then.
+      const receivedAt = (value as { receivedAt?: unknown } | null)?.receivedAt;
+      if (typeof receivedAt === 'number' && Number.isFinite(receivedAt)) capturedUntil = Math.max(capturedUntil ?? receivedAt, receivedAt);
       const classified = classify(value);
       if (!classified.ok) {
         problems.push({ file: file.name, line: chunk.line, message: classified.error });
@@ -132,6 +136,11 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
   for (const placed of initial) emit(placed, startTime - 1);
   for (const placed of changes) emit(placed, placed.time ?? startTime);
 
+  // Without this a rollout that finished near the end would look unsettled: nothing was seen after it.
+  const lastAt = events.at(-1)?.at;
+  if (capturedUntil !== undefined && lastAt !== undefined && capturedUntil > lastAt) {
+    events.push({ seq: ++seq, at: capturedUntil, type: 'marker', label: 'end of capture' });
+  }
   const timeSource = fromObjects === 0 ? 'received' : received === 0 ? 'objects' : 'mixed';
   return { events, timeSource, namespaces: [...namespaces].sort(), problems, skippedKinds, sawBareObjects };
 }

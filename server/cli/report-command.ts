@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { foldEvents } from '../../lib/fold/reduce';
+import { RecordingFormatError, readRecording } from '../../lib/recording/recording-reader';
+import { type FailCondition, FailConditionError, evaluateFailConditions, parseFailCondition } from '../../lib/report/fail-on';
+import { formatReportMarkdown } from '../../lib/report/report-markdown';
+import { buildReport } from '../../lib/report/report-model';
+import { formatReportText } from '../../lib/report/report-text';
+
+/** Exit code when a --fail-on condition holds: distinct from errors (1) and usage (2). */
+export const GATE_FAILED = 3;
+
+function collectCondition(value: string, previous: FailCondition[]): FailCondition[] {
+  try {
+    return [...previous, ...value.split(',').filter((part) => part.trim()).map(parseFailCondition)];
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof FailConditionError ? error.message : String(error));
+  }
+}
+
+interface ReportOptions {
+  format: 'text' | 'json' | 'markdown';
+  failOn: FailCondition[];
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('Print every measurement and the advice for the rollouts in a recording')
+    .argument('<file>', 'a Cutover recording (.jsonl)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--fail-on <conditions>', 'exit 3 when a condition holds, e.g. dropped>0, stale>0, overlap>2s, lag>5s (repeatable, or comma-separated)', collectCondition, [])
+    .action(async (file: string, options: ReportOptions) => {
+      let recording;
+      try {
+        recording = await readRecording(createReadStream(file, { encoding: 'utf8' }));
+      } catch (error) {
+        if (error instanceof RecordingFormatError) throw new Error(`${file}: ${error.message}`);
+        throw error;
+      }
+      for (const problem of recording.problems) process.stderr.write(`${file}:${problem.line}: ${problem.kind}: ${problem.message}\n`);
+      const report = buildReport(foldEvents(recording.events), recording.header);
+      switch (options.format) {
+        case 'json':
+          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          break;
+        case 'markdown':
+          process.stdout.write(formatReportMarkdown(report));
+          break;
+        case 'text':
+          process.stdout.write(formatReportText(report));
+          break;
+        default: {
+          const unreachable: never = options.format;
+          throw new Error(`unknown format ${String(unreachable)}`);
+        }
+      }
+      const hits = evaluateFailConditions(report.rollouts, options.failOn);
+      for (const hit of hits) process.stderr.write(`cutover: ${hit.condition.text} holds for ${hit.rollout} (measured ${hit.value})\n`);
+      if (hits.length > 0) process.exitCode = GATE_FAILED;
+    });
+}
