@@ -4,7 +4,7 @@ export class ApiError extends Error {
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details?: { name?: string; group?: string; kind?: string },
+    readonly details?: { name?: string; group?: string; kind?: string; causes?: Array<{ reason: string; message: string; field: string }> },
   ) {
     super(message);
   }
@@ -35,7 +35,16 @@ export const conflict = (plural: string, name: string) =>
     { name, kind: plural },
   );
 export const gone = (message: string) => new ApiError(410, 'Expired', message);
-export const invalid = (kind: string, name: string, message: string) =>
-  new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${message}`, { name, kind });
+/** 422 with the field as a cause, which kubectl prints after "is invalid:". `message` starts with the field path. */
+export const invalid = (kind: string, name: string, message: string) => {
+  const field = /^([\w.[\]]+): /.exec(message)?.[1] ?? '';
+  const [bareKind = kind, group] = kind.split(/\.(.*)/s);
+  return new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${message}`, {
+    name,
+    kind: bareKind,
+    ...(group ? { group } : {}),
+    causes: [{ reason: 'FieldValueInvalid', message: field ? message.slice(field.length + 2) : message, field }],
+  });
+};
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
 export const methodNotAllowed = (message: string) => new ApiError(405, 'MethodNotAllowed', message);

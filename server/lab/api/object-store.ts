@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, gone, notFound } from './api-errors';
 import { type LabelSelector, matchesLabels } from './label-selector';
-import { type ResourceDefinition, groupVersion, resourceKey } from './resource-registry';
+import { type ResourceDefinition, groupVersion, qualifiedResource, resourceKey } from './resource-registry';
 
 export interface ObjectMeta {
   name: string;
@@ -107,7 +107,7 @@ export class ObjectStore {
 
   get(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject {
     const found = this.bucket(resourceKey(def)).get(objectKey(def.namespaced ? namespace : undefined, name));
-    if (!found) throw notFound(def.kind, name, def.plural);
+    if (!found) throw notFound(def.kind, name, qualifiedResource(def));
     return structuredClone(found);
   }
 
@@ -133,7 +133,7 @@ export class ObjectStore {
     if (!name) throw new Error('create needs metadata.name or metadata.generateName');
     const namespace = def.namespaced ? input.metadata.namespace ?? 'default' : undefined;
     const key = objectKey(namespace, name);
-    if (bucket.has(key)) throw alreadyExists(def.plural, name);
+    if (bucket.has(key)) throw alreadyExists(qualifiedResource(def), name);
     this.rv++;
     const metadata: ObjectMeta = {
       ...input.metadata,
@@ -159,9 +159,9 @@ export class ObjectStore {
     const namespace = def.namespaced ? next.metadata.namespace : undefined;
     const key = objectKey(namespace, next.metadata.name);
     const current = bucket.get(key);
-    if (!current) throw notFound(def.kind, next.metadata.name, def.plural);
+    if (!current) throw notFound(def.kind, next.metadata.name, qualifiedResource(def));
     if (options.expectResourceVersion && options.expectResourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(def.plural, next.metadata.name);
+      throw conflict(qualifiedResource(def), next.metadata.name);
     }
     this.rv++;
     const object: KubeObject = structuredClone(next);
@@ -187,7 +187,7 @@ export class ObjectStore {
     const bucket = this.bucket(resourceKey(def));
     const key = objectKey(def.namespaced ? namespace : undefined, name);
     const current = bucket.get(key);
-    if (!current) throw notFound(def.kind, name, def.plural);
+    if (!current) throw notFound(def.kind, name, qualifiedResource(def));
     bucket.delete(key);
     this.rv++;
     const object = structuredClone(current);

@@ -43,3 +43,8 @@ export function resourceForKind(kind: string): ResourceDefinition {
 export function resourceKey(def: Pick<ResourceDefinition, 'group' | 'plural'>): string {
   return def.group === '' ? def.plural : `${def.group}/${def.plural}`;
 }
+
+/** How errors name a resource: `deployments.apps`, `pods`. */
+export function qualifiedResource(def: Pick<ResourceDefinition, 'group' | 'plural'>): string {
+  return def.group === '' ? def.plural : `${def.plural}.${def.group}`;
+}

@@ -67,18 +67,7 @@ export class PodWorker {
       containerStatuses: [this.containerStatus({ waiting: { reason: 'ContainerCreating' } }, false)],
     }));
     const config = appConfig(this.container);
-    this.address = this.runtime.allocateAddress();
-    this.handle = await this.runtime.start({
-      podName: this.pod.metadata.name,
-      namespace: this.pod.metadata.namespace ?? 'default',
-      revision: config.revision,
-      nodeName: this.pod.spec.nodeName ?? '',
-      host: this.address,
-      shutdown: config.shutdown,
-      readyAfterMs: this.clock.real(config.startupMs),
-      neverReady: config.neverReady,
-      slowMs: this.clock.real(config.slowMs),
-    });
+    this.handle = await this.startContainer(config);
     if (this.stopped) {
       await this.handle.kill();
       return;
@@ -100,6 +89,32 @@ export class PodWorker {
     }));
     if (readyNow) this.setReady(true);
     else if (probe) this.probeTimer = this.clock.setTimeout(() => void this.runProbe(), (probe.initialDelaySeconds ?? 0) * 1000);
+  }
+
+  /**
+   * Starts the pod's server on a fresh address. Another process (a second lab, a parallel test file)
+   * may hold the same loopback address: such an address stays reserved and the next one is tried.
+   */
+  private async startContainer(config: ReturnType<typeof appConfig>): Promise<PodServerHandle> {
+    for (let attempt = 0; ; attempt++) {
+      this.address = this.runtime.allocateAddress();
+      try {
+        return await this.runtime.start({
+          podName: this.pod.metadata.name,
+          namespace: this.pod.metadata.namespace ?? 'default',
+          revision: config.revision,
+          nodeName: this.pod.spec.nodeName ?? '',
+          host: this.address,
+          shutdown: config.shutdown,
+          readyAfterMs: this.clock.real(config.startupMs),
+          neverReady: config.neverReady,
+          slowMs: this.clock.real(config.slowMs),
+        });
+      } catch (error) {
+        const inUse = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!inUse || attempt >= 20) throw error;
+      }
+    }
   }
 
   private async runProbe(): Promise<void> {
