@@ -1,0 +1,50 @@
+import type { CutoverEvent, ProbeBatchEvent } from '../events/event-schema';
+import { PROBE_OUTCOMES, type ProbeOutcome, type ProbeRunTuple } from '../probes/probe-run';
+
+/**
+ * A hand-written check of the one event type that makes up nearly every line of a recording (probe
+ * batches), accepting exactly a subset of what `cutoverEventSchema` accepts and rebuilding the object
+ * field by field. Anything it does not accept goes through the zod schema, which also explains errors.
+ * Kept in step with the schema by a property test.
+ */
+const OUTCOMES: ReadonlySet<string> = new Set(PROBE_OUTCOMES);
+
+function isOutcome(v: unknown): v is ProbeOutcome {
+  return typeof v === 'string' && OUTCOMES.has(v);
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNullableName = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length > 0);
+
+function run(t: unknown): ProbeRunTuple | undefined {
+  if (!Array.isArray(t) || t.length !== 10) return undefined;
+  const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum]: unknown[] = t;
+  if (!isOutcome(outcome) || !isNullableName(pod) || !isNullableName(revision)) return undefined;
+  if (status !== null && !(Number.isInteger(status) && typeof status === 'number' && status >= 100 && status <= 599)) return undefined;
+  if (!isFiniteNumber(first) || !isFiniteNumber(last) || first > last) return undefined;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count <= 0) return undefined;
+  if (!isFiniteNumber(latMin) || !isFiniteNumber(latMax) || !isFiniteNumber(latSum) || latMin < 0 || latMax < latMin || latSum < 0) return undefined;
+  return [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function fastParseEvent(raw: unknown): CutoverEvent | undefined {
+  if (!isRecord(raw) || raw.type !== 'probes') return undefined;
+  const { seq, at, node, target, intervalMs, offsetUncertaintyMs, runs } = raw;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || !isFiniteNumber(at)) return undefined;
+  if (typeof node !== 'string' || node.length === 0 || (target !== undefined && typeof target !== 'string')) return undefined;
+  if (!isFiniteNumber(intervalMs) || intervalMs <= 0 || !isFiniteNumber(offsetUncertaintyMs) || offsetUncertaintyMs < 0) return undefined;
+  if (!Array.isArray(runs)) return undefined;
+  const parsed: ProbeRunTuple[] = new Array<ProbeRunTuple>(runs.length);
+  for (let i = 0; i < runs.length; i++) {
+    const r = run(runs[i]);
+    if (!r) return undefined;
+    parsed[i] = r;
+  }
+  const event: ProbeBatchEvent = { seq, at, type: 'probes', node, intervalMs, offsetUncertaintyMs, runs: parsed };
+  if (target !== undefined) event.target = target;
+  return event;
+}
