@@ -10,7 +10,18 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <nav className="site-nav">
+          <a href="/" className="brand">
+            Cutover
+          </a>
+          <a href="/">Live</a>
+          <a href="/recordings">Recordings</a>
+          <a href="/lab">Lab</a>
+          <span className="tagline">what your rollout really did to traffic</span>
+        </nav>
+        {children}
+      </body>
     </html>
   );
 }

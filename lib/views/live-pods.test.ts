@@ -38,3 +38,15 @@ describe('foldLivePods', () => {
     expect(foldLivePods(state, [{ seq: 2, at: 5, type: 'marker', label: 'x' }])).toBe(state);
   });
 });
+
+describe('livePodsFromFold', () => {
+  it('lists the pods not gone, terminating ones marked', async () => {
+    const { foldEvents } = await import('../fold/reduce');
+    const { livePodsFromFold } = await import('./live-pods');
+    const state = foldEvents([podEvent(1, 'added', 'web-b', 'u2'), podEvent(2, 'added', 'web-a', 'u1'), podEvent(3, 'modified', 'web-a', 'u1', { deletionTimestamp: '2026-11-21T22:00:00Z' }), podEvent(4, 'added', 'web-c', 'u3'), podEvent(5, 'deleted', 'web-c', 'u3')]);
+    expect(livePodsFromFold(state.pods.values(), state.now).map((p) => [p.name, p.terminating])).toEqual([
+      ['web-a', true],
+      ['web-b', false],
+    ]);
+  });
+});

@@ -47,3 +47,15 @@ export function foldLivePods(state: LivePods, events: readonly CutoverEvent[]): 
 export function sortedPods(pods: LivePods): LivePod[] {
   return [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
+
+/** The pods that exist now, read from the fold's lanes (no second pass over the events). */
+export function livePodsFromFold(lanes: Iterable<{ uid: string; name: string; namespace: string; node?: string; templateHash?: string; goneAt?: number; deletionObservedAt?: number; pod: SlimPod }>, at: number): LivePod[] {
+  const out: LivePod[] = [];
+  for (const lane of lanes) {
+    if (lane.goneAt !== undefined) continue;
+    const pod = toLivePod(lane.pod, at);
+    if (lane.deletionObservedAt !== undefined) pod.terminating = true;
+    out.push(pod);
+  }
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}

@@ -15,6 +15,7 @@ describe('replicaSetRows', () => {
     const rows = replicaSetRows([...history.values()], { from: T0 - 500, to: T0 + 6000 });
     expect(rows.map((r) => [r.at - T0, r['desired:old'], r['ready:old'], r['desired:new'], r['ready:new']])).toEqual([
       [-500, 0, 0, 0, 0],
+      [0, 1, 1, 0, 0],
       [1100, 1, 1, 1, 0],
       [3100, 1, 1, 1, 1],
       [3200, 0, 1, 1, 1],
@@ -43,5 +44,20 @@ describe('lagChartRows', () => {
       expect(r.removalError[1]).toBeGreaterThanOrEqual(0);
     }
     expect(rows[0]?.dropped).toBe(5);
+  });
+});
+
+describe('sampleRows', () => {
+  it('samples the step values evenly across the window', async () => {
+    const { sampleRows } = await import('./replica-set-rows');
+    const history = recordReplicaSetEvents(createReplicaSetHistory(), events);
+    const rows = replicaSetRows([...history.values()], { from: T0, to: T0 + 6000 });
+    const samples = sampleRows(rows, { from: T0, to: T0 + 6000 }, 4);
+    expect(samples.map((r) => [r.at - T0, r['ready:new'], r['desired:old']])).toEqual([
+      [0, 0, 1],
+      [2000, 0, 1],
+      [4000, 1, 0],
+      [6000, 1, 0],
+    ]);
   });
 });

@@ -30,3 +30,16 @@ export function replicaSetRows(series: readonly ReplicaSetSeries[], window: Span
     return row;
   });
 }
+
+/** `n` evenly spaced samples of the step rows over the window: the zoom brush's overview, and its index→time map. */
+export function sampleRows(rows: readonly ReplicaSetRow[], window: Span, n: number): ReplicaSetRow[] {
+  const out: ReplicaSetRow[] = [];
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const at = window.from + ((window.to - window.from) * i) / Math.max(1, n - 1);
+    while (j + 1 < rows.length && (rows[j + 1]?.at ?? Infinity) <= at) j++;
+    const row = rows[j];
+    out.push({ ...(row ?? {}), at });
+  }
+  return out;
+}

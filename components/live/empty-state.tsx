@@ -1,0 +1,15 @@
+/** What to do when there is nothing to show yet: a rollout is what Cutover draws. */
+export function EmptyState({ deployment, namespace, hasDeployments }: { deployment?: string; namespace: string; hasDeployments: boolean }) {
+  const [ns, name] = deployment?.split('/') ?? [namespace || 'default', 'web'];
+  return (
+    <section className="empty-state" data-testid="empty-state">
+      <h2>No rollout seen yet</h2>
+      <p>
+        {hasDeployments ? 'Cutover is watching. ' : 'Cutover is watching, but has seen no Deployment in this namespace yet. '}
+        Roll out and the timeline appears here as it happens, e.g.:
+      </p>
+      <pre className="mono">kubectl -n {ns} set image deployment/{name} {name}=cutover/web:v2</pre>
+      <p className="muted">or `kubectl -n {ns} rollout restart deployment/{name}`. On the lab, the Lab page rolls out for you.</p>
+    </section>
+  );
+}

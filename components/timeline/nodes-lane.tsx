@@ -1,0 +1,105 @@
+'use client';
+
+import { useState } from 'react';
+import { usePlotArea } from 'recharts';
+import type { Span } from '../../lib/measure/intervals';
+import { formatMs } from '../../lib/views/headline-figures';
+import type { NodeLane } from '../../lib/views/node-lanes';
+import { DROPPED_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
+import { HoverTip, type Tip } from './hover-tip';
+import { LaneChart, type LaneFrame } from './lane-chart';
+import { LANE_MARGIN, rowHeight } from './lane-layout';
+import { fitLabel } from './lane-labels';
+import { PlotHit, type PlotPointer } from './plot-hit';
+import { formatClock, xOf } from './time-format';
+
+/** Sub-row of a revision within a node's row: old on top, new below, any other in a third strip. */
+function strip(info: RevisionInfo | undefined): { index: number; of: number } {
+  if (!info) return { index: 2, of: 3 };
+  if (info.role === 'old') return { index: 0, of: 2 };
+  if (info.role === 'new') return { index: 1, of: 2 };
+  return { index: 2, of: 3 };
+}
+
+function NodeRows({ lanes, view, revisions, rowH }: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number }) {
+  const plot = usePlotArea();
+  if (!plot) return null;
+  const fontSize = rowH >= 16 ? 12 : 9;
+  const maxChars = Math.floor((LANE_MARGIN.left - 10) / (fontSize * 0.62));
+  const inner = rowH * 0.8;
+  return (
+    <g>
+      {lanes.map((lane, i) => {
+        const y = plot.y + i * rowH + rowH * 0.1;
+        const label = lane.dropped > 0 ? `${lane.node} ✕${lane.dropped}` : lane.node;
+        return (
+          <g key={lane.node}>
+            <text x={plot.x - 8} y={y + inner / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
+              {fitLabel(label, maxChars)}
+            </text>
+            {lane.revisions.map((track) => {
+              const info = revisions.find((r) => r.hash === track.hash);
+              const { index, of } = strip(info);
+              const h = inner / Math.max(2, of);
+              const colour = revisionColour(info?.colour ?? 2);
+              return track.spans.map((s) => {
+                const x1 = xOf(s.from, view, plot);
+                return <rect key={`${track.hash}-${s.from}`} x={x1} y={y + index * h} width={Math.max(1.5, xOf(s.to, view, plot) - x1)} height={h - 1} fill={colour} />;
+              });
+            })}
+            {lane.drops.map((d) => {
+              const x1 = xOf(d.from, view, plot);
+              return <rect key={`drop-${d.from}-${d.outcome}`} x={x1 - 1} y={y - rowH * 0.05} width={Math.max(3, xOf(d.to, view, plot) - x1 + 2)} height={inner + rowH * 0.1} fill={DROPPED_COLOUR} fillOpacity={0.85} stroke="#000" strokeWidth={0.75} />;
+            })}
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: readonly RevisionInfo[]) {
+  const serving = lane.revisions.flatMap((track) => track.spans.filter((s) => t >= s.from - tolerance && t <= s.to + tolerance).map((s) => ({ track, s })));
+  const drops = lane.drops.filter((d) => t >= d.from - tolerance && t <= d.to + tolerance);
+  return (
+    <>
+      <strong className="mono">{lane.node}</strong>
+      <div>
+        {lane.served} served, {lane.dropped} dropped in view
+      </div>
+      {serving.map(({ track, s }) => (
+        <div key={`${track.hash}-${s.from}`}>
+          {revisions.find((r) => r.hash === track.hash)?.label ?? track.hash}: {s.count} responses {formatClock(s.from)} → {formatClock(s.to)} ({formatMs(s.to - s.from)})
+        </div>
+      ))}
+      {drops.map((d) => (
+        <div key={`${d.from}-${d.outcome}`} className="tip-drop">
+          {d.count} × {d.outcome}
+          {d.pod ? ` (${d.pod})` : ''} {formatClock(d.from)} → {formatClock(d.to)}
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function NodesLane({ frame, lanes, revisions, onSeek, width, showAxis }: { frame: LaneFrame; lanes: readonly NodeLane[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis: boolean }) {
+  const [tip, setTip] = useState<Tip | null>(null);
+  const rowH = Math.max(rowHeight(lanes.length), 12);
+  const onMove = (p: PlotPointer) => {
+    const lane = lanes[Math.floor(p.py / rowH)];
+    const tolerance = ((frame.view.to - frame.view.from) / Math.max(1, width)) * 4;
+    setTip(lane ? { x: p.boxX, y: p.boxY, content: describeAt(lane, p.t, tolerance, revisions) } : null);
+  };
+  if (lanes.length === 0) return <p className="empty lane-empty">No probe results for this rollout: start probe agents (`cutover agent`) to see each node&apos;s data plane.</p>;
+  return (
+    <div className="lane lane-scroll" data-testid="lane-nodes" style={{ maxHeight: 560 }}>
+      <div className="lane-box">
+        <LaneChart frame={frame} height={lanes.length * rowH + LANE_MARGIN.top + LANE_MARGIN.bottom + (showAxis ? 26 : 0)} showAxis={showAxis}>
+          <NodeRows lanes={lanes} view={frame.view} revisions={revisions} rowH={rowH} />
+          <PlotHit view={frame.view} onMove={onMove} onLeave={() => setTip(null)} {...(onSeek ? { onClick: onSeek } : {})} />
+        </LaneChart>
+        <HoverTip tip={tip} width={width} />
+      </div>
+    </div>
+  );
+}

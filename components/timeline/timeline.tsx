@@ -1,0 +1,47 @@
+'use client';
+
+import { useMemo, useRef, useState } from 'react';
+import type { Span } from '../../lib/measure/intervals';
+import { replicaSetRows, sampleRows } from '../../lib/views/replica-set-rows';
+import type { TimelineModel } from '../../lib/views/timeline-model';
+import type { LaneFrame } from './lane-chart';
+import { MarkersLane } from './markers-lane';
+import { NodesLane } from './nodes-lane';
+import { PodsLane } from './pods-lane';
+import { ReplicaSetLane } from './replica-set-lane';
+import { TimelineLegend } from './timeline-legend';
+import { useElementWidth } from './use-element-width';
+import { type BrushRange, ZoomBrush } from './zoom-brush';
+
+const SAMPLES = 400;
+
+/**
+ * The rollout on one shared time axis: ReplicaSets, markers, pods and nodes, the overlap shaded across all
+ * of them. Zoom with the brush; click any lane to move the cursor (when the page has one).
+ */
+export function Timeline({ model, cursor, onSeek }: { model: TimelineModel; cursor?: number; onSeek?: (t: number) => void }) {
+  const box = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(box);
+  const [zoom, setZoom] = useState<{ id: string; range: BrushRange } | null>(null);
+  const rows = useMemo(() => replicaSetRows(model.replicaSets, model.window), [model.replicaSets, model.window]);
+  const samples = useMemo(() => sampleRows(rows, model.window, SAMPLES), [rows, model.window]);
+  // A zoom belongs to one rollout; live, the window keeps growing and an unzoomed view follows it.
+  const range = zoom && zoom.id === model.rolloutId ? zoom.range : { startIndex: 0, endIndex: SAMPLES - 1 };
+  const view: Span = { from: samples[range.startIndex]?.at ?? model.window.from, to: samples[range.endIndex]?.at ?? model.window.to };
+  const origin = model.markers.find((m) => m.kind === 'rollout-start')?.at ?? model.window.from;
+  const edges = model.markers.filter((m) => m.kind === 'rollout-start' || m.kind === 'rollout-end').map((m) => m.at);
+  const frame: LaneFrame = { view, origin, bands: model.bands, gaps: model.gaps, edges, ...(cursor !== undefined ? { cursor } : {}) };
+  const seek = onSeek ? { onSeek } : {};
+  return (
+    <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId}>
+      <TimelineLegend revisions={model.revisions} bands={model.bands} />
+      <ZoomBrush samples={samples} revisions={model.revisions} origin={origin} range={range} onChange={(r) => setZoom({ id: model.rolloutId, range: r })} />
+      <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
+      <MarkersLane frame={frame} markers={model.markers} width={width} {...seek} />
+      <h3 className="lane-heading">Pods ({model.pods.length})</h3>
+      <PodsLane frame={frame} bars={model.pods} revisions={model.revisions} width={width} showAxis={model.nodes.length === 0} {...seek} />
+      <h3 className="lane-heading">Nodes: where each node&apos;s traffic went ({model.nodes.length})</h3>
+      <NodesLane frame={frame} lanes={model.nodes} revisions={model.revisions} width={width} showAxis {...seek} />
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+'use client';
+
+import { Area, AreaChart, Brush, XAxis, YAxis } from 'recharts';
+import type { ReplicaSetRow } from '../../lib/views/replica-set-rows';
+import { readyKey } from '../../lib/views/replica-set-rows';
+import { revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
+import { LANE_MARGIN } from './lane-layout';
+import { formatOffset } from './time-format';
+
+export interface BrushRange {
+  startIndex: number;
+  endIndex: number;
+}
+
+/** The overview: ready pods per revision over the whole window, with a brush that sets every lane's zoom. */
+export function ZoomBrush({ samples, revisions, origin, range, onChange }: { samples: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[]; origin: number; range: BrushRange; onChange: (r: BrushRange) => void }) {
+  return (
+    <div className="lane zoom-brush" data-testid="zoom-brush" title="Drag the handles to zoom every lane">
+      <AreaChart responsive style={{ width: '100%', height: 64 }} data={samples as ReplicaSetRow[]} margin={{ left: LANE_MARGIN.left, right: LANE_MARGIN.right, top: 2, bottom: 0 }}>
+        <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} hide />
+        <YAxis hide />
+        {revisions.map((r) => (
+          <Area key={r.hash} dataKey={readyKey(r.hash)} type="stepAfter" stroke={revisionColour(r.colour)} fill={revisionColour(r.colour)} fillOpacity={0.25} isAnimationActive={false} stackId="ready" />
+        ))}
+        <Brush
+          dataKey="at"
+          height={22}
+          travellerWidth={10}
+          startIndex={range.startIndex}
+          endIndex={range.endIndex}
+          stroke="#7f6fb0"
+          fill="transparent"
+          tickFormatter={(t: number) => formatOffset(t, origin)}
+          onChange={(next) => {
+            if (typeof next.startIndex === 'number' && typeof next.endIndex === 'number') onChange({ startIndex: next.startIndex, endIndex: next.endIndex });
+          }}
+        />
+      </AreaChart>
+    </div>
+  );
+}
