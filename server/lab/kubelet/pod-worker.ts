@@ -192,6 +192,9 @@ export class PodWorker {
       ],
     }));
     this.release();
+    // The status manager deletes the pod on its next sync (~300 ms in the recorded cluster), so the
+    // EndpointSlice drops the terminal pod before the pod's DELETED, as in the real streams.
+    await this.clock.sleep(300);
     if (!this.stopped) finalizePodDeletion(this.store, this.clock, this.pod.metadata.namespace, this.pod.metadata.name);
     this.emit({ type: 'removed' });
   }
