@@ -109,6 +109,21 @@ describe('lab control plane', () => {
     expect(firstTermination?.at ?? 0).toBeGreaterThan(patchedAt);
   });
 
+  it('wires the data plane: each node proxy routes real requests to the pods in the slice', async () => {
+    lab = await LabCluster.start({ scenario: 'broken', timeScale: 20 });
+    const dataPlane = lab.dataPlane;
+    expect(dataPlane).toBeDefined();
+    const podNames = lab.pods().map((p) => p.metadata.name);
+    const deadline = Date.now() + 5000;
+    let served: string | null = null;
+    while (served === null && Date.now() < deadline) {
+      const response = await fetch(dataPlane?.nodeProxyUrl('node-a') ?? '').catch(() => undefined);
+      served = response?.ok ? response.headers.get('x-cutover-pod') : null;
+      if (served === null) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(podNames).toContain(served);
+  });
+
   it('Recreate starts the new pod only once every old pod has stopped (terminal phase, as oldPodsRunning checks)', async () => {
     lab = await LabCluster.start({ scenario: 'singleton-recreate', timeScale: 20 });
     const old = lab.pods()[0]?.metadata.name ?? '';

@@ -9,6 +9,7 @@ import { EndpointSliceController } from './controllers/endpoint-slice-controller
 import { GarbageCollector } from './controllers/garbage-collector';
 import { ReplicaSetController } from './controllers/replica-set-controller';
 import { Scheduler } from './controllers/scheduler';
+import { DataPlane } from './data-plane/data-plane';
 import { labKubeconfig } from './kubeconfig';
 import { Kubelet } from './kubelet/kubelet';
 import { type PodRuntime, realPodRuntime } from './kubelet/pod-runtime';
@@ -39,6 +40,8 @@ export interface LabClusterOptions {
   waitUntilAvailable?: boolean;
   /** The container runtime; the default runs real pod servers on loopback addresses. */
   podRuntime?: PodRuntime;
+  /** Run the data plane (node proxies, load balancer, ground truth). Default true. */
+  dataPlane?: boolean;
   /** Ground truth: every pod start, readiness change, preStop, SIGTERM, exit and removal, with real times. */
   onPodLifecycle?: PodLifecycleListener;
 }
@@ -54,6 +57,8 @@ export class LabCluster {
   readonly scenario: Scenario;
   readonly namespace: string;
   readonly nodes: string[];
+  /** Node proxies standing in for kube-proxy, the optional load balancer, and the data plane's ground truth. */
+  readonly dataPlane: DataPlane | undefined;
   private readonly api: LabApiServer;
   private readonly stoppers: Array<() => void> = [];
   private readonly kubelets: Kubelet[];
@@ -72,6 +77,16 @@ export class LabCluster {
       ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
     });
     if (options.onPodLifecycle) this.lifecycleListeners.add(options.onPodLifecycle);
+    this.dataPlane =
+      options.dataPlane === false
+        ? undefined
+        : new DataPlane({
+            store: this.store,
+            clock: this.clock,
+            nodes: scenario.nodes,
+            loadBalancer: scenario.loadBalancer,
+            service: { namespace: scenario.namespace, name: scenario.deployment.name },
+          });
     const deletePod = (namespace: string | undefined, name: string) => void requestPodDeletion(this.store, this.clock, namespace, name);
     const replicaSets = new ReplicaSetController(this.store, this.clock, deletePod);
     const controllers = [new Scheduler(this.store, () => this.clock.now()), replicaSets, new DeploymentController(this.store, this.clock), new EndpointSliceController(this.store), new GarbageCollector(this.store, deletePod)];
@@ -94,6 +109,7 @@ export class LabCluster {
     const base = typeof options.scenario === 'object' ? options.scenario : await loadScenario(options.scenario ?? 'broken');
     const scenario = applyOverrides(base, options);
     const lab = new LabCluster(scenario, options);
+    await lab.dataPlane?.start();
     lab.seed();
     lab.url = await lab.api.listen(options.port ?? 0, options.host ?? '127.0.0.1');
     if (options.waitUntilAvailable ?? true) await lab.waitForDeployment((d) => (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1) && !d.status?.unavailableReplicas, 30_000);
@@ -122,6 +138,7 @@ export class LabCluster {
 
   /** Performs the scenario's rollout as `kubectl set image` does: a strategic merge patch of the Deployment. */
   rollout(): Deployment {
+    this.dataPlane?.markEpoch();
     const handle = clusterApi(this.store, this.clock).handle;
     const result = handle?.({
       method: 'PATCH',
@@ -182,6 +199,7 @@ export class LabCluster {
     for (const stop of this.stoppers) stop();
     this.clock.stopAll();
     await Promise.all(this.kubelets.map((k) => k.stop()));
+    await this.dataPlane?.stop();
     this.clock.stopAll();
     await this.api.close();
   }
