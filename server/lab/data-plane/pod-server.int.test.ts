@@ -29,7 +29,7 @@ afterEach(async () => {
 describe('pod server', () => {
   it('answers with its identity on its own loopback address', async () => {
     const handle = await pod();
-    expect(handle.host).toMatch(/^127\.77\.\d+\.\d+$/);
+    expect(handle.host).toMatch(/^127\.\d+\.\d+\.\d+$/);
     expect(handle.port).toBe(8080);
     const outcome = await probeOnce(`${handle.url}/`);
     expect(outcome).toMatchObject({ kind: 'answered', status: 200, pod: 'web-1', revision: 'rev-a' });
@@ -80,5 +80,14 @@ describe('pod server', () => {
     await handle.kill();
     expect((await inFlight).kind).toBe('reset');
     expect((await probeOnce(`${handle.url}/`)).kind).toBe('refused');
+  });
+});
+
+describe('pod server address clash', () => {
+  it('moves to a fresh address when another process holds the allocated one', async () => {
+    const first = await pod();
+    const second = await pod({ host: first.host });
+    expect(second.host).not.toBe(first.host);
+    expect(await probeOnce(`${second.url}/`)).toMatchObject({ kind: 'answered', pod: 'web-1' });
   });
 });

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { POD_PORT } from './pod-address';
+import { POD_PORT, allocatePodAddress, releasePodAddress } from './pod-address';
 
 /**
  * How the pod's process reacts to SIGTERM (what the scenario's app does):
@@ -18,7 +18,10 @@ export interface PodServerOptions {
   namespace: string;
   revision: string;
   nodeName: string;
-  /** The pod's own address, normally from allocatePodAddress(). */
+  /**
+   * The pod's own address, normally from allocatePodAddress(). If another process on the host holds
+   * it, the server moves to a fresh address: the handle's `host` is the one to publish as podIP.
+   */
   host: string;
   shutdown: ShutdownBehaviour;
   /** Real ms after start before /healthz answers 200 (the caller scales scenario time). Default 0. */
@@ -61,6 +64,31 @@ function slowFromQuery(url: string | undefined): number {
   if (value === null) return 0;
   const ms = Number(value);
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_SLOW_MS) : 0;
+}
+
+/**
+ * Binds `host:port`; when an allocated address turns out to be taken by another process (the loopback
+ * range is shared host-wide), gives it back and tries a fresh one.
+ */
+async function listenOnFreeAddress(server: Server, port: number, requested: string): Promise<string> {
+  let host = requested;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return host;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' || attempt >= 8 || !host.startsWith('127.')) throw error;
+      if (host !== requested) releasePodAddress(host);
+      host = allocatePodAddress();
+    }
+  }
 }
 
 /**
@@ -134,13 +162,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     resolveExited();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const host = await listenOnFreeAddress(server, port, options.host);
 
   const destroyAll = (): void => {
     for (const socket of sockets) socket.destroy();
@@ -180,6 +202,6 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     await exited;
   };
 
-  const url = `http://${options.host}:${port}`;
-  return { host: options.host, port, url, sigterm, kill, exited };
+  const url = `http://${host}:${port}`;
+  return { host, port, url, sigterm, kill, exited };
 }
