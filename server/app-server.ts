@@ -7,6 +7,7 @@ import type { SourceStatus } from '../lib/socket-contract';
 import { EventHub } from './events/event-hub';
 import { type Logger, createLogger } from './logger';
 import { type Metrics, createMetrics } from './metrics';
+import { sameOrigin } from './http/same-origin';
 import { attachUiNamespace } from './realtime/ui-namespace';
 import type { Source, SourceContext } from './sources/source';
 import { type WebHandler, startWeb } from './web';
@@ -18,9 +19,11 @@ export interface AppServerOptions {
   web?: { dev: boolean; dir: string };
   sources: Source[];
   logger?: Logger;
-  /** Extra HTTP routes (the lab's ground truth, say); return true when the request was answered. */
-  routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Extra HTTP routes (recordings, the lab's ground truth); each returns true when it answered the request. */
+  routes?: Array<(context: { metrics: Metrics; hub: EventHub }) => RouteHandler>;
 }
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface AppServer {
   url: string;
@@ -44,6 +47,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const sessionId = randomUUID();
   const statuses = new Map<string, SourceStatus>();
 
+  const routes = (options.routes ?? []).map((factory) => factory({ metrics, hub }));
   const web: WebHandler | undefined = options.web ? await startWeb(options.web) : undefined;
 
   const httpServer = createServer((req, res) => {
@@ -59,7 +63,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           res.end(JSON.stringify({ ok: true, sources: [...statuses.values()] }));
           return;
         }
-        if (options.routes && (await options.routes(req, res))) return;
+        for (const route of routes) if (await route(req, res)) return;
         if (web) return await web.handle(req, res);
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('not found\n');
@@ -128,15 +132,4 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       await web?.close();
     },
   };
-}
-
-/** Browsers send Origin on the socket's requests: only pages served by this host may subscribe. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // not a browser (CLI clients, tests, agents)
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }
