@@ -137,52 +137,67 @@ export class NodeProxy {
     }
 
     const upstream = connect({ host: endpoint.address, port: endpoint.port, noDelay: true });
+    const conntrack = steered !== undefined;
+    // Each connection's outcome is recorded exactly once, by whichever of these happens first.
     let connected = false;
-    let answered = false;
+    let settled = false;
     upstream.once('connect', () => {
       connected = true;
-      upstream.once('data', () => {
-        answered = true;
-        const pod = o.pods.get(endpoint.address);
-        o.recorder.request({
-          at: o.now(),
-          startedAt,
-          via: o.nodeName,
-          outcome: 'served',
-          pod: pod?.name ?? endpoint.pod,
-          revision: pod?.revision,
-          stale: pod?.terminating ?? false,
-          conntrack: steered !== undefined,
-        });
+      if (client.destroyed) return;
+      // Plain forwarding rather than pipe(): fewer listeners and objects per connection, and probe
+      // requests and answers are far below any buffer limit (backpressure is still honoured below).
+      client.on('data', (chunk: Buffer) => {
+        if (!upstream.write(chunk)) client.pause();
       });
-      upstream.pipe(client);
-      client.pipe(upstream);
+      upstream.on('drain', () => client.resume());
+      client.on('end', () => upstream.end());
       client.resume();
     });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!settled) {
+        settled = true;
+        const pod = o.pods.get(endpoint.address);
+        o.recorder.request({ at: o.now(), startedAt, via: o.nodeName, outcome: 'served', pod: pod?.name ?? endpoint.pod, revision: pod?.revision, stale: pod?.terminating ?? false, conntrack });
+      }
+      if (!client.write(chunk)) upstream.pause();
+    });
+    client.on('drain', () => upstream.resume());
+    upstream.on('end', () => client.end());
     upstream.on('error', (error: NodeJS.ErrnoException) => {
-      if (!connected) {
-        this.connectFailed(client, endpoint, flow, startedAt, steered !== undefined, error);
+      if (settled) {
+        if (!client.destroyed) client.resetAndDestroy();
         return;
       }
-      if (!answered) this.recordReset(endpoint, startedAt, steered !== undefined);
-      answered = true;
+      settled = true;
+      if (!connected) {
+        this.connectFailed(client, endpoint, flow, startedAt, conntrack, error);
+        return;
+      }
+      this.record(endpoint, startedAt, conntrack, 'reset');
       if (!client.destroyed) client.resetAndDestroy();
     });
     upstream.once('close', () => {
-      // The pod closed without a byte of answer (e.g. it exited between accept and response).
-      if (connected && !answered) {
-        answered = true;
-        this.recordReset(endpoint, startedAt, steered !== undefined);
+      // The pod closed without a byte of answer (it exited between accept and response).
+      if (!settled && connected) {
+        settled = true;
+        this.record(endpoint, startedAt, conntrack, 'reset');
         if (!client.destroyed) client.resetAndDestroy();
       }
     });
-    client.once('close', () => upstream.destroy());
+    client.once('close', () => {
+      // The client gave up before any answer: from where it stands, a timeout.
+      if (!settled) {
+        settled = true;
+        this.record(endpoint, startedAt, conntrack, 'timeout');
+      }
+      upstream.destroy();
+    });
   }
 
-  private recordReset(endpoint: Endpoint, startedAt: number, conntrack: boolean): void {
+  private record(endpoint: Endpoint, startedAt: number, conntrack: boolean, outcome: 'reset' | 'timeout'): void {
     const o = this.options;
     const pod = o.pods.get(endpoint.address);
-    o.recorder.request({ at: o.now(), startedAt, via: o.nodeName, outcome: 'reset', pod: pod?.name ?? endpoint.pod, revision: pod?.revision, stale: false, conntrack });
+    o.recorder.request({ at: o.now(), startedAt, via: o.nodeName, outcome, pod: pod?.name ?? endpoint.pod, revision: pod?.revision, stale: false, conntrack });
   }
 
   private connectFailed(client: Socket, endpoint: Endpoint, flow: string, startedAt: number, conntrack: boolean, error: NodeJS.ErrnoException): void {
