@@ -1,7 +1,7 @@
 'use client';
 
 import { type ReactNode, useId } from 'react';
-import { ComposedChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
+import { ComposedChart, Line, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
 import type { Gap } from '../../lib/fold/fold-types';
 import type { Span } from '../../lib/measure/intervals';
 import type { OverlapBands } from '../../lib/views/timeline-model';
@@ -37,13 +37,14 @@ interface LaneChartProps {
 export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0, 1], children, axes }: LaneChartProps) {
   const id = useId().replace(/:/g, '');
   const { view, bands } = frame;
-  const rows = data ?? [{ at: view.from }, { at: view.to }];
+  const rows = data ?? [{ at: view.from, z: 0 }, { at: view.to, z: 0 }];
   return (
     <ComposedChart
       responsive
       style={{ width: '100%', height }}
       data={rows as object[]}
-      margin={{ ...LANE_MARGIN, bottom: LANE_MARGIN.bottom + (showAxis ? AXIS_HEIGHT : 0) }}
+      // The axis's own height is added below the margin by recharts.
+      margin={LANE_MARGIN}
     >
       <defs>
         <pattern id={`gap-${id}`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -74,6 +75,8 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
       {frame.edges.map((t) => (
         <ReferenceLine key={`edge-${t}`} x={t} ifOverflow="hidden" stroke="currentColor" strokeOpacity={0.55} strokeDasharray="2 3" />
       ))}
+      {/* recharts computes scales (and so draws reference areas and lines) only for charts with a series. */}
+      {data ? null : <Line dataKey="z" stroke="none" dot={false} activeDot={false} isAnimationActive={false} />}
       {children}
       {frame.cursor !== undefined ? <ReferenceLine x={frame.cursor} ifOverflow="hidden" stroke="#d55e00" strokeWidth={2} /> : null}
     </ComposedChart>

@@ -1,0 +1,5 @@
+import { LabPage } from '../../components/lab/lab-page';
+
+export default function Lab() {
+  return <LabPage />;
+}
