@@ -6,7 +6,7 @@ import { type Endpoint, endpointsOfSlice } from './endpoints';
 import { GroundTruth, type GroundTruthSnapshot } from './ground-truth';
 import type { LagModel } from './lag-model';
 import { NodeProxy } from './node-proxy';
-import { NodeSync } from './node-sync';
+import { NodeSync, readinessFlips } from './node-sync';
 import { POD_PORT } from './pod-address';
 import { PodDirectory } from './pod-directory';
 
@@ -78,6 +78,8 @@ export class DataPlane {
   private loadBalancer: Member | undefined;
   private unsubscribe: (() => void) | undefined;
   private malformedEndpoints = 0;
+  /** The last version of each routed slice, to compute what flipped in the next one. */
+  private readonly lastSlices = new Map<string, readonly Endpoint[]>();
 
   constructor(private readonly options: DataPlaneOptions) {
     const names = new Set<string>();
@@ -162,6 +164,7 @@ export class DataPlane {
     for (const slice of o.store.list(SLICES, { selector: [] }).items) {
       if (this.routes(slice)) initial.set(sliceKey(slice), this.readSlice(slice));
     }
+    for (const [key, endpoints] of initial) this.lastSlices.set(key, endpoints);
     const now = clock.now();
     for (const m of all) m.sync.initialise(initial, now);
   }
@@ -173,6 +176,7 @@ export class DataPlane {
     for (const m of all) m.sync.stop();
     await Promise.all(all.map((m) => m.proxy.close()));
     this.members.clear();
+    this.lastSlices.clear();
     this.loadBalancer = undefined;
   }
 
@@ -213,9 +217,13 @@ export class DataPlane {
     if (change.resource !== SLICE_RESOURCE || !this.routes(change.object)) return;
     const now = this.options.clock.now();
     const key = sliceKey(change.object);
-    // Parsed once, shared (read-only) by every node.
+    // Parsed and diffed once, shared (read-only) by every node.
     const endpoints = change.type === 'DELETED' ? undefined : this.readSlice(change.object);
-    for (const m of this.allMembers()) m.sync.onSliceChange(key, endpoints, now);
+    const flips = readinessFlips(this.lastSlices.get(key), endpoints);
+    if (endpoints) this.lastSlices.set(key, endpoints);
+    else this.lastSlices.delete(key);
+    const sliceChange = { slice: key, endpoints, flips, sentAt: now };
+    for (const m of this.allMembers()) m.sync.onSliceChange(sliceChange);
   }
 
   private routes(slice: KubeObject): boolean {

@@ -3,7 +3,7 @@ import { LabClock } from '../lab-clock';
 import type { Endpoint } from './endpoints';
 import { GroundTruth } from './ground-truth';
 import type { LagModel } from './lag-model';
-import { NodeSync } from './node-sync';
+import { NodeSync, type SliceChange, readinessFlips } from './node-sync';
 
 const endpoint = (pod: string, ready = true): Endpoint => ({
   key: `127.77.0.${pod.length}:8080-${pod}`,
@@ -15,6 +15,16 @@ const endpoint = (pod: string, ready = true): Endpoint => ({
   serving: ready,
   terminating: !ready,
 });
+
+/** Successive versions of slice 's', with their flips, as the DataPlane would send them. */
+function versions() {
+  let last: Endpoint[] | undefined;
+  return (endpoints: Endpoint[], sentAt: number): SliceChange => {
+    const flips = readinessFlips(last, endpoints);
+    last = endpoints;
+    return { slice: 's', endpoints, flips, sentAt };
+  };
+}
 
 function setup(lag: LagModel, minSyncPeriodMs: number, cutOff?: { fromMs: number; toMs: number }) {
   const clock = new LabClock(1);
@@ -41,9 +51,10 @@ afterEach(() => {
 
 describe('NodeSync (a node applying EndpointSlice changes)', () => {
   it('programs the initial state at once, then each change after the node lag', () => {
+    const v = versions();
     const { programs, sync, truth } = setup({ kind: 'fixed', ms: 500 }, 0);
     sync.initialise(new Map([['s', [endpoint('a')]]]), 0);
-    sync.onSliceChange('s', [endpoint('a'), endpoint('bb')], 100);
+    sync.onSliceChange(v([endpoint('a'), endpoint('bb')], 100));
     vi.advanceTimersByTime(599);
     expect(programs.map((p) => p.pods)).toEqual([['a']]);
     vi.advanceTimersByTime(1);
@@ -53,15 +64,16 @@ describe('NodeSync (a node applying EndpointSlice changes)', () => {
   });
 
   it('bounds syncs by minSyncPeriod with a burst of 2, applying the latest state', () => {
+    const v = versions();
     const { programs, sync, truth } = setup({ kind: 'fixed', ms: 0 }, 1000);
     sync.initialise(new Map(), 0); // uses one token
     vi.advanceTimersByTime(2000); // bucket full again
-    sync.onSliceChange('s', [endpoint('a')], 2000);
+    sync.onSliceChange(v([endpoint('a')], 2000));
     vi.advanceTimersByTime(0);
-    sync.onSliceChange('s', [endpoint('a'), endpoint('bb')], 2000);
+    sync.onSliceChange(v([endpoint('a'), endpoint('bb')], 2000));
     vi.advanceTimersByTime(0);
-    sync.onSliceChange('s', [endpoint('bb')], 2000); // third: waits for a token
-    sync.onSliceChange('s', [endpoint('bb'), endpoint('ccc')], 2000); // coalesces
+    sync.onSliceChange(v([endpoint('bb')], 2000)); // third: waits for a token
+    sync.onSliceChange(v([endpoint('bb'), endpoint('ccc')], 2000)); // coalesces
     vi.advanceTimersByTime(3000);
     expect(programs.map((p) => [p.at, p.pods])).toEqual([
       [0, []],
@@ -75,11 +87,12 @@ describe('NodeSync (a node applying EndpointSlice changes)', () => {
   });
 
   it('holds every change through a cut-off window counted from the epoch', () => {
+    const v = versions();
     const { programs, sync } = setup({ kind: 'fixed', ms: 100 }, 0, { fromMs: 1000, toMs: 5000 });
     sync.initialise(new Map(), 0);
     sync.markEpoch(1000);
     vi.advanceTimersByTime(2500);
-    sync.onSliceChange('s', [endpoint('a')], 2500);
+    sync.onSliceChange(v([endpoint('a')], 2500));
     vi.advanceTimersByTime(3000); // t = 5500: the window [2000, 6000) is still closed
     expect(programs).toHaveLength(1);
     vi.advanceTimersByTime(500);
@@ -87,19 +100,37 @@ describe('NodeSync (a node applying EndpointSlice changes)', () => {
   });
 
   it('never reorders jittered deliveries', () => {
+    const v = versions();
     const { programs, sync } = setup({ kind: 'jitter', minMs: 0, maxMs: 2000 }, 0);
     sync.initialise(new Map(), 0);
-    for (let i = 1; i <= 20; i++) sync.onSliceChange('s', [endpoint('x'.repeat(i))], i);
+    for (let i = 1; i <= 20; i++) sync.onSliceChange(v([endpoint('x'.repeat(i))], i));
     vi.advanceTimersByTime(5000);
     const sizes = programs.slice(1).map((p) => p.pods[0]?.length ?? 0);
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
     expect(sizes.at(-1)).toBe(20);
   });
 
+  it('dates a removal by the readiness flip that caused it, not by later changes of the slice', () => {
+    const v = versions();
+    const { sync, truth } = setup({ kind: 'fixed', ms: 0 }, 1000);
+    sync.initialise(new Map(), 0);
+    sync.onSliceChange(v([endpoint('a'), endpoint('bb')], 0));
+    vi.advanceTimersByTime(3000);
+    sync.onSliceChange(v([endpoint('a', false), endpoint('bb')], 3000)); // a terminates: syncs at once
+    vi.advanceTimersByTime(100);
+    sync.onSliceChange(v([endpoint('bb'), endpoint('ccc', false)], 3100)); // a gone, ccc not ready
+    sync.onSliceChange(v([endpoint('bb'), endpoint('ccc')], 3200)); // ccc ready: waits for a token
+    vi.advanceTimersByTime(3000);
+    const apps = truth.snapshot().applications;
+    expect(apps.find((x) => x.pod === 'a' && x.change === 'removed')).toMatchObject({ changedAt: 3000, appliedAt: 3000 });
+    expect(apps.find((x) => x.pod === 'ccc')).toMatchObject({ change: 'added', changedAt: 3200, appliedAt: 4000, lagMs: 800 });
+  });
+
   it('stop cancels what is in flight', () => {
+    const v = versions();
     const { programs, sync } = setup({ kind: 'fixed', ms: 100 }, 0);
     sync.initialise(new Map(), 0);
-    sync.onSliceChange('s', [endpoint('a')], 0);
+    sync.onSliceChange(v([endpoint('a')], 0));
     sync.stop();
     vi.advanceTimersByTime(1000);
     expect(programs).toHaveLength(1);

@@ -18,11 +18,33 @@ export interface NodeSyncOptions {
   seed?: number;
 }
 
+/** One version of a slice as it travels to the nodes; computed once and shared by every node. */
+export interface SliceChange {
+  slice: string;
+  /** undefined: the slice was deleted. */
+  endpoints: readonly Endpoint[] | undefined;
+  /** Endpoint keys whose readiness flipped (or which appeared ready / disappeared) in this version. */
+  flips: readonly string[];
+  /** Real ms the change was written to the store. */
+  sentAt: number;
+}
+
+/** The readiness flips between two versions of a slice: what can change a node's rules. */
+export function readinessFlips(previous: readonly Endpoint[] | undefined, next: readonly Endpoint[] | undefined): string[] {
+  const before = new Map<string, boolean>();
+  for (const e of previous ?? []) before.set(e.key, e.ready);
+  const flips: string[] = [];
+  for (const e of next ?? []) {
+    if ((before.get(e.key) ?? false) !== e.ready) flips.push(e.key);
+    before.delete(e.key);
+  }
+  for (const [key, ready] of before) if (ready) flips.push(key);
+  return flips;
+}
+
 interface Delivery {
   at: number;
-  sentAt: number;
-  slice: string;
-  endpoints: readonly Endpoint[] | undefined;
+  change: SliceChange;
 }
 
 /**
@@ -33,11 +55,15 @@ interface Delivery {
  */
 export class NodeSync {
   private readonly slices = new Map<string, readonly Endpoint[]>();
-  /** Real ms the desired (routed) state of each endpoint key last changed in the slices the node has. */
-  private readonly desiredSince = new Map<string, number>();
-  private desired = new Map<string, Endpoint>();
+  /**
+   * Readiness flips delivered since the last sync, with the real ms of the store change that made
+   * them; a key flipped back again is dropped (net no change).
+   */
+  private readonly pendingFlips = new Map<string, number>();
+  /** The earliest store change delivered since the last sync: blamed for rule changes no flip explains. */
+  private firstPendingAt: number | undefined;
   private applied = new Map<string, Endpoint>();
-  private readonly queue: Delivery[] = [];
+  private readonly queue: Array<Delivery | undefined> = [];
   private queueHead = 0;
   private deliveryTimer: NodeJS.Timeout | undefined;
   private lastDeliveryAt = 0;
@@ -72,17 +98,17 @@ export class NodeSync {
   /** The state the node starts with, programmed at once: the node was running before the lab looked. */
   initialise(slices: ReadonlyMap<string, readonly Endpoint[]>, at: number): void {
     for (const [key, endpoints] of slices) this.slices.set(key, endpoints);
-    this.recomputeDesired(at);
+    this.firstPendingAt = at;
     this.sync();
   }
 
-  /** A slice changed in the store at `sentAt` (real ms); `endpoints` undefined: the slice was deleted. */
-  onSliceChange(slice: string, endpoints: readonly Endpoint[] | undefined, sentAt: number): void {
+  /** A slice changed in the store: it reaches this node after the node's lag. */
+  onSliceChange(change: SliceChange): void {
     if (this.stopped) return;
     const lagMs = this.options.clock.real(sampleLag(this.options.lag, this.random));
-    const at = deliveryTime(sentAt, lagMs, this.lastDeliveryAt, this.cutOff, this.epoch);
+    const at = deliveryTime(change.sentAt, lagMs, this.lastDeliveryAt, this.cutOff, this.epoch);
     this.lastDeliveryAt = at;
-    this.queue.push({ at, sentAt, slice, endpoints });
+    this.queue.push({ at, change });
     this.armDelivery();
   }
 
@@ -115,9 +141,16 @@ export class NodeSync {
       // A timer may fire a ms early; anything due within 1 ms counts as arrived.
       if (!next || next.at > now + 1) break;
       this.queueHead++;
-      if (next.endpoints) this.slices.set(next.slice, next.endpoints);
-      else this.slices.delete(next.slice);
-      this.recomputeDesired(next.sentAt);
+      this.queue[this.queueHead - 1] = undefined; // let the slice version go
+      const change = next.change;
+      if (change.endpoints) this.slices.set(change.slice, change.endpoints);
+      else this.slices.delete(change.slice);
+      // Cheap per delivery (a couple of flips); the routed set is only computed at sync time.
+      for (const key of change.flips) {
+        if (this.pendingFlips.has(key)) this.pendingFlips.delete(key);
+        else this.pendingFlips.set(key, change.sentAt);
+      }
+      this.firstPendingAt ??= change.sentAt;
       delivered = true;
     }
     if (this.queueHead > 64 && this.queueHead * 2 > this.queue.length) {
@@ -128,37 +161,25 @@ export class NodeSync {
     this.armDelivery();
   }
 
-  private recomputeDesired(changedAt: number): void {
-    const all: Endpoint[] = [];
-    for (const endpoints of this.slices.values()) all.push(...endpoints);
-    const next = new Map<string, Endpoint>();
-    for (const endpoint of routedEndpoints(all)) next.set(endpoint.key, endpoint);
-    for (const key of next.keys()) if (!this.desired.has(key)) this.desiredSince.set(key, changedAt);
-    for (const key of this.desired.keys()) if (!next.has(key)) this.desiredSince.set(key, changedAt);
-    this.desired = next;
-  }
-
   private sync(): void {
     if (this.stopped) return;
     const now = this.options.clock.now();
+    const all: Endpoint[] = [];
+    for (const endpoints of this.slices.values()) for (const e of endpoints) all.push(e);
+    const desired = new Map<string, Endpoint>();
+    for (const endpoint of routedEndpoints(all)) desired.set(endpoint.key, endpoint);
+    const fallbackAt = this.firstPendingAt ?? now;
     const applications: EndpointApplication[] = [];
     const record = (change: 'added' | 'removed', endpoint: Endpoint): void => {
-      const changedAt = this.desiredSince.get(endpoint.key) ?? now;
+      const changedAt = this.pendingFlips.get(endpoint.key) ?? fallbackAt;
       applications.push({ node: this.options.name, change, pod: endpoint.pod, address: endpoint.address, changedAt, appliedAt: now, lagMs: now - changedAt });
     };
-    for (const [key, endpoint] of this.desired) if (!this.applied.has(key)) record('added', endpoint);
-    for (const [key, endpoint] of this.applied) {
-      if (!this.desired.has(key)) {
-        record('removed', endpoint);
-        this.desiredSince.delete(key);
-      }
-    }
-    this.applied = this.desired;
-    // Endpoints that came and went between two syncs never reached the rules: forget their times.
-    if (this.desiredSince.size > this.applied.size) {
-      for (const key of this.desiredSince.keys()) if (!this.applied.has(key)) this.desiredSince.delete(key);
-    }
-    const programmed = [...this.applied.values()];
+    for (const [key, endpoint] of desired) if (!this.applied.has(key)) record('added', endpoint);
+    for (const [key, endpoint] of this.applied) if (!desired.has(key)) record('removed', endpoint);
+    this.applied = desired;
+    this.pendingFlips.clear();
+    this.firstPendingAt = undefined;
+    const programmed = [...desired.values()];
     this.options.program(programmed);
     this.options.recorder.synced(now, programmed.map((e) => e.key), applications);
   }
