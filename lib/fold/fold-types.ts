@@ -17,7 +17,11 @@ export interface FoldOptions {
   runMergeGapMs: number;
 }
 
-export const DEFAULT_FOLD_OPTIONS: FoldOptions = { settleMs: 10_000, runMergeGapMs: 5_000 };
+/**
+ * The merge gap only applies in steady state; it is long because with many pods behind a Service each
+ * node reaches a given pod only every few seconds.
+ */
+export const DEFAULT_FOLD_OPTIONS: FoldOptions = { settleMs: 10_000, runMergeGapMs: 30_000 };
 
 export interface Gap {
   source: string;

@@ -68,7 +68,8 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
 export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earliest?: number } | undefined {
   const e = p.endpoint;
   if (!e) return undefined;
-  const closed = e.ready.find((i) => i.to !== undefined && i.to >= r.startAt && i.to <= r.windowEnd);
+  // The last time it stopped being ready within the rollout (a pod can flap before it is removed).
+  const closed = e.ready.findLast((i) => i.to !== undefined && i.to >= r.startAt && i.to <= r.windowEnd);
   if (closed?.to === undefined) return undefined;
   const last = e.ready[e.ready.length - 1];
   return e.earliest.readyTo !== undefined && last === closed ? { at: closed.to, earliest: e.earliest.readyTo } : { at: closed.to };
