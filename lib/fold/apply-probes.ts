@@ -26,22 +26,32 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
   const target = e.target;
   for (const r of e.runs) {
     const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum] = r;
-    const key = `${outcome}|${pod ?? ''}|${revision ?? ''}|${status ?? ''}|${target ?? ''}`;
-    const openIndex = track.open.get(key);
-    const open = openIndex === undefined ? undefined : track.runs[openIndex];
-    if (steady && open !== undefined && first - open.last <= gapMs && last - open.first >= -gapMs) {
-      if (first < open.first) open.first = first;
-      if (last > open.last) open.last = last;
-      open.count += count;
-      if (latMin < open.latMin) open.latMin = latMin;
-      if (latMax > open.latMax) open.latMax = latMax;
-      open.latSum += latSum;
+    // Open runs are found by pod, then by a scan of the few outcomes seen for it: no key string per run.
+    const podKey = pod ?? '';
+    let open = track.open.get(podKey);
+    let match: ProbeRunRecord | undefined;
+    if (open) {
+      for (const candidate of open) {
+        if (candidate.outcome === outcome && candidate.revision === revision && candidate.status === status && candidate.target === target) {
+          match = candidate;
+          break;
+        }
+      }
+    }
+    if (steady && match !== undefined && first - match.last <= gapMs && last - match.first >= -gapMs) {
+      if (first < match.first) match.first = first;
+      if (last > match.last) match.last = last;
+      match.count += count;
+      if (latMin < match.latMin) match.latMin = latMin;
+      if (latMax > match.latMax) match.latMax = latMax;
+      match.latSum += latSum;
       continue;
     }
-    const run: ProbeRunRecord = { node: e.node, outcome, pod, revision, status, first, last, count, latMin, latMax, latSum };
-    if (target !== undefined) run.target = target;
-    track.open.set(key, track.runs.length);
+    const run: ProbeRunRecord = { node: e.node, outcome, pod, revision, status, first, last, count, latMin, latMax, latSum, target };
     track.runs.push(run);
+    if (!open) track.open.set(podKey, (open = []));
+    if (match) open[open.indexOf(match)] = run;
+    else open.push(run);
   }
 }
 

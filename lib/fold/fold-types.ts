@@ -134,7 +134,8 @@ export interface DeploymentTrack {
 
 export interface ProbeRunRecord extends ProbeRun {
   node: string;
-  target?: string;
+  /** The probed Service (`namespace/name`), undefined when the agent did not say. */
+  target: string | undefined;
 }
 
 export interface NodeProbeTrack {
@@ -142,8 +143,8 @@ export interface NodeProbeTrack {
   intervalMs: number;
   maxUncertaintyMs: number;
   runs: ProbeRunRecord[];
-  /** Index into runs of the open run per key. */
-  open: Map<string, number>;
+  /** The open runs (that new results may extend) by pod name ('' for failures naming no pod). */
+  open: Map<string, ProbeRunRecord[]>;
   firstAt: number;
   lastAt: number;
 }
