@@ -127,8 +127,6 @@ export async function runFoldBench(): Promise<Record<string, number | string>> {
     const sizeFile20 = join(dir, 'steady-hour-20.jsonl');
     await writeLines(sizeFile20, header, steadyNodeHour('node-000', 20, 20, 0));
     figures.steadyMBPerNodeHour20Pods = Math.round((statSync(sizeFile20).size / 1e6) * 1000) / 1000;
-    // `--json` (bench/run.ts) wants stdout to itself.
-    if (!process.argv.includes('--json')) for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(32)} ${v}`);
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });

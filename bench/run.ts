@@ -32,7 +32,9 @@ for (const bench of BENCHES) {
   const run = module[bench.run];
   if (typeof run !== 'function') throw new Error(`${bench.file} does not export ${bench.run}()`);
   if (!json) console.log(`\n== ${bench.name}`);
-  results[bench.name] = (await (run as () => Promise<Figures>)()) ?? {};
+  const figures = (await (run as () => Promise<Figures>)()) ?? {};
+  results[bench.name] = figures;
+  if (!json) for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(32)} ${value}`);
 }
 
 if (json) console.log(JSON.stringify(results, null, 2));
