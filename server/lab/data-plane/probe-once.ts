@@ -1,69 +1,27 @@
-import { request } from 'node:http';
+import { probeOnce as agentProbe } from '../../agent/http-probe';
 
 /** How one request through the lab ended, as a probing client sees it. */
 export type ProbeOutcome =
   | { kind: 'answered'; status: number; pod: string | undefined; revision: string | undefined; ms: number }
-  | { kind: 'refused' | 'reset' | 'timeout' | 'error'; code: string; ms: number };
-
-export interface ProbeOnceOptions {
-  timeoutMs?: number;
-  /** Binds the client side of the connection, e.g. to test a conntrack flow key. */
-  localAddress?: string;
-  localPort?: number;
-}
+  | { kind: 'refused' | 'reset' | 'timeout'; ms: number };
 
 /**
- * One GET on a new connection (no keep-alive), classified the way a probe agent classifies it. Used by
- * the data plane's tests and bench; the real probe agent lives elsewhere.
+ * One GET on a new connection, classified by the probe agent's own code, in the shape the data plane's
+ * tests read. Kept as an adapter so the lab is judged by exactly what the agent would report.
  */
-export function probeOnce(url: string, options: ProbeOnceOptions = {}): Promise<ProbeOutcome> {
-  const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? 900;
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (outcome: ProbeOutcome): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(outcome);
-    };
-    const req = request(
-      url,
-      {
-        agent: false,
-        headers: { Connection: 'close' },
-        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
-        ...(options.localPort !== undefined ? { localPort: options.localPort } : {}),
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const pod = res.headers['x-cutover-pod'];
-          const revision = res.headers['x-cutover-revision'];
-          finish({
-            kind: 'answered',
-            status: res.statusCode ?? 0,
-            pod: typeof pod === 'string' ? pod : undefined,
-            revision: typeof revision === 'string' ? revision : undefined,
-            ms: performance.now() - started,
-          });
-        });
-        res.on('error', (error: NodeJS.ErrnoException) => finish(classify(error, started)));
-      },
-    );
-    const timer = setTimeout(() => {
-      finish({ kind: 'timeout', code: 'ETIMEDOUT', ms: performance.now() - started });
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) => finish(classify(error, started)));
-    req.end();
-  });
-}
-
-function classify(error: NodeJS.ErrnoException, started: number): ProbeOutcome {
-  const code = error.code ?? error.message;
-  const ms = performance.now() - started;
-  if (code === 'ECONNREFUSED') return { kind: 'refused', code, ms };
-  if (code === 'ECONNRESET' || code === 'EPIPE') return { kind: 'reset', code, ms };
-  return { kind: 'error', code, ms };
+export async function probeOnce(url: string, options: { timeoutMs?: number } = {}): Promise<ProbeOutcome> {
+  const result = await agentProbe({ url: new URL(url), timeoutMs: options.timeoutMs ?? 900, identity: { header: 'X-Cutover-Pod' } });
+  switch (result.outcome) {
+    case 'served':
+    case 'http-error':
+      return { kind: 'answered', status: result.status ?? 0, pod: result.pod, revision: result.revision, ms: result.latencyMs };
+    case 'refused':
+    case 'reset':
+    case 'timeout':
+      return { kind: result.outcome, ms: result.latencyMs };
+    default: {
+      const unreachable: never = result.outcome;
+      throw new Error(`unknown outcome ${String(unreachable)}`);
+    }
+  }
 }
