@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLargeError, readText } from '../../http/json-response';
 import { ApiError, badRequest, methodNotAllowed, notFound } from './api-errors';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import { parseLabelSelector } from './label-selector';
@@ -50,17 +51,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new ApiError(413, 'RequestEntityTooLarge', `request body larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  if (size === 0) return undefined;
+  let text: string;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    text = await readText(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new ApiError(413, 'RequestEntityTooLarge', `request body larger than ${limit} bytes`);
+    throw error;
+  }
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
   } catch {
     throw badRequest('request body is not valid JSON');
   }
