@@ -1,7 +1,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, watchConsole } from './support/browser';
+import { VIEWPORTS, launchBrowser, screenshotPath, watchConsole } from './support/browser';
 import { type CutoverProcess, startCutover } from './support/cutover-process';
 
 describe('live page on the lab', () => {
@@ -20,10 +20,7 @@ describe('live page on the lab', () => {
     await cutover?.stop();
   });
 
-  for (const viewport of [
-    { width: 1280, height: 800 },
-    { width: 1920, height: 1080 },
-  ]) {
+  for (const viewport of VIEWPORTS) {
     it(`shows the lab's pods and a new pod within 1 s at ${viewport.width}x${viewport.height}`, async () => {
       page = await browser.newPage({ viewport });
       consoleErrors = watchConsole(page);

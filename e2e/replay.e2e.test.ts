@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realEvents } from '../lib/fixtures/real-apiserver/real-events.test-support';
 import { formatRecording } from '../lib/recording/recording-writer';
-import { SCREENSHOT_DIR, launchBrowser, screenshotPath, watchConsole } from './support/browser';
+import { SCREENSHOT_DIR, VIEWPORTS, launchBrowser, screenshotPath, watchConsole } from './support/browser';
 import { type CutoverProcess, startCutover } from './support/cutover-process';
 
 // The real kube-apiserver recording, replayed in the browser from a file: its one rollout, and a cursor
@@ -27,10 +27,7 @@ describe('replay of the real fixture recording', () => {
     await cutover?.stop();
   });
 
-  for (const viewport of [
-    { width: 1280, height: 800 },
-    { width: 1920, height: 1080 },
-  ]) {
+  for (const viewport of VIEWPORTS) {
     it(`shows the rollout and follows the cursor at ${viewport.width}x${viewport.height}`, async () => {
       const page = await browser.newPage({ viewport });
       const errors = watchConsole(page);

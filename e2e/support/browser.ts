@@ -38,3 +38,9 @@ export function watchConsole(page: Page): string[] {
 export function screenshotPath(name: string): string {
   return path.join(SCREENSHOT_DIR, `${name}.png`);
 }
+
+/** The sizes every page is checked at: a laptop and a projector / large monitor. */
+export const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;

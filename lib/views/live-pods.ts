@@ -1,4 +1,3 @@
-import type { CutoverEvent } from '../events/event-schema';
 import { isPodReady, type SlimPod } from '../kube/slim-pod';
 
 export interface LivePod {
@@ -14,8 +13,6 @@ export interface LivePod {
   updatedAt: number;
 }
 
-export type LivePods = ReadonlyMap<string, LivePod>;
-
 function toLivePod(pod: SlimPod, at: number): LivePod {
   const live: LivePod = {
     uid: pod.meta.uid,
@@ -29,23 +26,6 @@ function toLivePod(pod: SlimPod, at: number): LivePod {
   if (pod.templateHash !== undefined) live.revision = pod.templateHash;
   if (pod.phase !== undefined) live.phase = pod.phase;
   return live;
-}
-
-/** The pods that exist now, keyed by uid (a pod deleted and recreated under one name is two pods). */
-export function foldLivePods(state: LivePods, events: readonly CutoverEvent[]): LivePods {
-  let next: Map<string, LivePod> | undefined;
-  for (const event of events) {
-    if (event.type !== 'object' || event.object.kind !== 'Pod') continue;
-    next ??= new Map(state);
-    const pod = event.object;
-    if (event.action === 'deleted') next.delete(pod.meta.uid);
-    else next.set(pod.meta.uid, toLivePod(pod, event.at));
-  }
-  return next ?? state;
-}
-
-export function sortedPods(pods: LivePods): LivePod[] {
-  return [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
 /** The pods that exist now, read from the fold's lanes (no second pass over the events). */
