@@ -101,7 +101,8 @@ export class KubeSource implements Source {
       if (!duringRelist) recovered('watch-reconnect');
       let object;
       try {
-        object = slimObject(resource.kind, toWireForm(raw));
+        // Listed items were put in wire form by listFn; watch objects arrive in it.
+        object = slimObject(resource.kind, raw);
       } catch (error) {
         context.reject(`invalid ${resource.kind} from the watch`, error);
         return;
