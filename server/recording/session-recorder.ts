@@ -28,9 +28,16 @@ export class SessionRecorder {
     private readonly dir: string,
     private readonly header: Omit<RecordingHeaderInput, 'format' | 'version'>,
     label: string,
+    file?: string,
   ) {
-    this.id = recordingId(header.startedAt, label);
-    this.file = path.join(dir, `${this.id}.jsonl`);
+    this.id = file ? path.basename(file).replace(/\.jsonl$/, '') : recordingId(header.startedAt, label);
+    this.file = file ?? path.join(dir, `${this.id}.jsonl`);
+  }
+
+  /** Records into exactly `file` (`cutover record --out`); an existing file is never overwritten. */
+  static toFile(file: string, header: Omit<RecordingHeaderInput, 'format' | 'version'>): SessionRecorder {
+    const resolved = path.resolve(file);
+    return new SessionRecorder(path.dirname(resolved), header, '', resolved);
   }
 
   async start(hub: EventHub): Promise<void> {
@@ -38,7 +45,9 @@ export class SessionRecorder {
     const stream = createWriteStream(this.file, { flags: 'wx', encoding: 'utf8' });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
-      stream.once('error', reject);
+      stream.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EEXIST' ? new Error(`${this.file} already exists: Cutover does not overwrite a recording`) : error),
+      );
     });
     this.stream = stream;
     stream.write(formatHeader(this.header));

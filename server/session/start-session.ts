@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ProbeAgent } from '../agent/probe-agent';
+import { type AppServer, type AppServerOptions, createAppServer } from '../app-server';
+import { labRoutes } from '../http/lab-routes';
+import { recordingsRoutes } from '../http/recordings-routes';
+import { LabCluster } from '../lab/lab-cluster';
+import type { Scenario } from '../lab/scenarios/scenario-schema';
+import { type Logger, createLogger } from '../logger';
+import { RecordingStore } from '../recording/recording-store';
+import { SessionRecorder } from '../recording/session-recorder';
+import { KubeSource } from '../sources/kube/kube-source';
+import { ProbeSource } from '../sources/probe/probe-source';
+import type { Source } from '../sources/source';
+
+export interface SessionOptions {
+  /** Start the embedded lab and watch it (its kubeconfig replaces `kube.kubeConfig`). */
+  lab?: { scenario?: string | Scenario; timeScale?: number; kubeconfigOut?: string };
+  /** What to watch: a real cluster's kubeConfig (required unless `lab` or `replay`), a namespace (default the lab's, or all) and a label selector. */
+  kube?: { kubeConfig?: KubeConfig; namespace?: string; selector?: string };
+  /**
+   * Replaces the kube and probe sources (a recording re-emitted), plus whatever HTTP route controls it.
+   * A replay is never recorded again.
+   */
+  replay?: { source: Source; routes?: AppServerOptions['routes'] };
+  /** Token probe agents must present; without one, agents are refused (the lab's in-process agents need one). */
+  agentToken?: string;
+  host?: string;
+  port?: number;
+  web?: { dev: boolean; dir: string };
+  /** Mount /api/recordings over this directory. */
+  recordingsDir?: string;
+  /** Record the session: into `dir` under a generated name, or into exactly `file`. */
+  record?: { dir: string; label?: string; tool: string } | { file: string; tool: string };
+  /** Routes added after the session's own (recordings, lab, replay). */
+  routes?: AppServerOptions['routes'];
+  logger?: Logger;
+}
+
+export interface Session {
+  server: AppServer;
+  lab?: LabCluster;
+  recorder?: SessionRecorder;
+  agents: ProbeAgent[];
+  /** When the session's sources started (ms): rollouts from here on were observed from their start. */
+  startedAt: number;
+  /** Agents, the 'recording stopped' marker, recorder, server, lab, in that order. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Logger): ProbeAgent[] {
+  if (!lab.dataPlane) return [];
+  const dataPlane = lab.dataPlane;
+  // One agent per node probes the Service through that node's proxy: the real agent code.
+  return lab.nodes.map(
+    (node) =>
+      new ProbeAgent({
+        serverUrl: server.url,
+        token,
+        node,
+        agentId: `lab-${node}`,
+        target: dataPlane.nodeProxyUrl(node),
+        intervalMs: lab.scenario.probeIntervalMs,
+        timeoutMs: 900,
+        keepAlive: false,
+        identityHeader: 'X-Cutover-Pod',
+        onError: (message) => logger.debug({ node }, message),
+      }),
+  );
+}
+
+/**
+ * Everything `serve` and `record` share: an optional lab, the sources, the app server, the lab's
+ * in-process agents and the recorder, with one ordered stop. A failure half-way stops what had started.
+ */
+export async function startSession(options: SessionOptions): Promise<Session> {
+  const logger = options.logger ?? createLogger();
+  const cleanups: Array<() => Promise<void>> = [];
+  const undo = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const lab = options.lab
+      ? await LabCluster.start({
+          timeScale: options.lab.timeScale ?? 1,
+          ...(options.lab.scenario !== undefined ? { scenario: options.lab.scenario } : {}),
+        })
+      : undefined;
+    if (lab) cleanups.push(() => lab.stop());
+    if (lab && options.lab?.kubeconfigOut) await writeFile(options.lab.kubeconfigOut, lab.kubeconfig(), { mode: 0o600 });
+
+    const sources: Source[] = [];
+    let cluster = 'replay';
+    let namespace: string | undefined;
+    if (options.replay) {
+      sources.push(options.replay.source);
+    } else {
+      let kubeConfig: KubeConfig;
+      if (lab) {
+        kubeConfig = new KubeConfig();
+        kubeConfig.loadFromString(lab.kubeconfig());
+      } else if (options.kube?.kubeConfig) kubeConfig = options.kube.kubeConfig;
+      else throw new Error('a session needs a cluster (kube), the lab, or a replay');
+      namespace = options.kube?.namespace ?? lab?.namespace;
+      const selector = options.kube?.selector;
+      cluster = lab ? `lab:${lab.scenario.name}` : kubeConfig.getCurrentCluster()?.server ?? 'cluster';
+      sources.push(
+        new ProbeSource({ token: options.agentToken ?? '' }),
+        new KubeSource({
+          kubeConfig,
+          ...(namespace !== undefined ? { namespace } : {}),
+          ...(selector !== undefined ? { labelSelector: selector } : {}),
+        }),
+      );
+    }
+
+    let recorder: SessionRecorder | undefined;
+    const routes: NonNullable<AppServerOptions['routes']> = [];
+    if (options.recordingsDir !== undefined) {
+      const store = new RecordingStore(options.recordingsDir, () => recorder?.id);
+      routes.push(({ metrics }) => recordingsRoutes(store, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
+    }
+    if (lab) routes.push(() => labRoutes(lab));
+    routes.push(...(options.replay?.routes ?? []), ...(options.routes ?? []));
+
+    const startedAt = Date.now();
+    const server = await createAppServer({
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.web ? { web: options.web } : {}),
+      logger,
+      routes,
+      sources,
+    });
+    cleanups.push(() => server.close());
+
+    if (options.record && !options.replay) {
+      const header = { cluster, ...(namespace !== undefined ? { namespace } : {}), startedAt, tool: options.record.tool };
+      recorder =
+        'file' in options.record
+          ? SessionRecorder.toFile(options.record.file, header)
+          : new SessionRecorder(options.record.dir, header, options.record.label ?? (lab ? `lab-${lab.scenario.name}` : namespace ?? 'all-namespaces'));
+      await recorder.start(server.hub);
+      const started = recorder;
+      cleanups.push(() => started.stop());
+    }
+
+    const agents = lab && options.agentToken ? labAgents(lab, server, options.agentToken, logger) : [];
+    for (const agent of agents) agent.start();
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        await Promise.all(agents.map((agent) => agent.stop(500)));
+        if (recorder) server.hub.publish({ type: 'marker', at: Date.now(), label: 'recording stopped' });
+        await recorder?.stop();
+        await server.close();
+        await lab?.stop();
+      })();
+      return stopping;
+    };
+    return { server, ...(lab ? { lab } : {}), ...(recorder ? { recorder } : {}), agents, startedAt, stop };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
