@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labKnobOverridesSchema } from './lab-knobs';
 
 /** JSON routes of the Cutover server, shared by the server and the browser. */
 export const API_ROUTES = {
@@ -42,3 +43,75 @@ export const labRolloutRequestSchema = z.object({
 export type LabRolloutRequest = z.input<typeof labRolloutRequestSchema>;
 
 export const apiErrorSchema = z.object({ error: z.string() });
+
+// ---- Lab runs: independent rollouts of a scenario with knob overrides, each recorded (/lab compare view).
+
+export const LAB_RUN_ROUTES = {
+  runs: '/api/lab/runs',
+  run: (id: string) => `/api/lab/runs/${encodeURIComponent(id)}`,
+} as const;
+
+/** GET /api/lab/scenarios: each scenario with its current knob values (knobs that do not apply are absent). */
+export const labScenarioSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  teaches: z.string(),
+  knobs: labKnobOverridesSchema,
+});
+export type LabScenario = z.infer<typeof labScenarioSchema>;
+export const labScenarioListSchema = z.object({ scenarios: z.array(labScenarioSchema) });
+
+/** POST /api/lab/runs. */
+export const labRunRequestSchema = z
+  .object({
+    scenario: z.string().regex(/^[a-z0-9-]{1,100}$/, 'a scenario name such as "broken"'),
+    knobs: labKnobOverridesSchema.default({}),
+    /** Default: the server's --time-scale. */
+    timeScale: z.number().min(1, 'must be at least 1').max(50, 'must be at most 50').optional(),
+  })
+  .strict();
+export type LabRunRequest = z.input<typeof labRunRequestSchema>;
+
+export const LAB_RUN_STATES = ['starting', 'warming-up', 'rolling-out', 'stopping', 'done', 'failed'] as const;
+export type LabRunState = (typeof LAB_RUN_STATES)[number];
+
+/** What the lab's own data plane saw from the rollout's start to the run's end: the yardstick. */
+export const labRunTruthSchema = z.object({
+  requests: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+  refused: z.number().int().nonnegative(),
+  timeout: z.number().int().nonnegative(),
+  reset: z.number().int().nonnegative(),
+  stale: z.number().int().nonnegative(),
+});
+export type LabRunTruth = z.infer<typeof labRunTruthSchema>;
+
+export const labRunSchema = z.object({
+  id: z.string(),
+  scenario: z.string(),
+  /** The knob values the run used (the scenario's, with the overrides applied). */
+  knobs: labKnobOverridesSchema,
+  timeScale: z.number(),
+  state: z.enum(LAB_RUN_STATES),
+  createdAt: z.number(),
+  /** Server ms when lab.rollout() was called. */
+  rolloutAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** How the rollout ended ('complete', 'failed', … or 'timeout' when it did not end in time). */
+  outcome: z.string().optional(),
+  recordingId: z.string().optional(),
+  truth: labRunTruthSchema.optional(),
+  error: z.string().optional(),
+});
+export type LabRun = z.infer<typeof labRunSchema>;
+export const labRunListSchema = z.object({ runs: z.array(labRunSchema) });
+
+// ---- The live session's report (what `cutover report --format json` prints for a recording).
+
+export const REPORT_ROUTES = {
+  /** GET: the report as JSON; `?format=markdown` for Markdown. Header `X-Cutover-Seq`: the last event folded into it. */
+  report: '/api/report',
+} as const;
+
+export const reportQuerySchema = z.object({ format: z.enum(['json', 'markdown']).default('json') }).strict();
+export type ReportQuery = z.infer<typeof reportQuerySchema>;
