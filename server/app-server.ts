@@ -7,7 +7,9 @@ import type { SourceStatus } from '../lib/socket-contract';
 import { EventHub } from './events/event-hub';
 import { type Logger, createLogger } from './logger';
 import { type Metrics, createMetrics } from './metrics';
+import { reportRoutes } from './http/report-routes';
 import { sameOrigin } from './http/same-origin';
+import { LiveMeasurements } from './measure/live-measurements';
 import { attachUiNamespace } from './realtime/ui-namespace';
 import type { Source, SourceContext } from './sources/source';
 import { type WebHandler, startWeb } from './web';
@@ -29,6 +31,8 @@ export interface AppServer {
   url: string;
   hub: EventHub;
   metrics: Metrics;
+  /** The session folded on the server: `/metrics` measurements and `/api/report`. */
+  measurements: LiveMeasurements;
   close(): Promise<void>;
 }
 
@@ -47,7 +51,12 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const sessionId = randomUUID();
   const statuses = new Map<string, SourceStatus>();
 
-  const routes = (options.routes ?? []).map((factory) => factory({ metrics, hub }));
+  const measurements = new LiveMeasurements({ metrics: metrics.measurements, logger });
+  measurements.start(hub);
+  const routes = [
+    reportRoutes(measurements, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })),
+    ...(options.routes ?? []).map((factory) => factory({ metrics, hub })),
+  ];
   const web: WebHandler | undefined = options.web ? await startWeb(options.web) : undefined;
 
   const httpServer = createServer((req, res) => {
@@ -124,7 +133,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     url,
     hub,
     metrics,
+    measurements,
     async close() {
+      measurements.stop();
       await Promise.all(options.sources.map((source) => source.stop()));
       await io.close();
       httpServer.closeAllConnections();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createMeasurementMetrics } from './measure/measurement-metrics';
 
 /** The server's Prometheus registry; one per server so tests can run several side by side. */
 export function createMetrics() {
@@ -33,6 +34,8 @@ export function createMetrics() {
     labelNames: ['source', 'reason'] as const,
     registers: [registry],
   });
-  return { registry, rejectedInputs, eventsPublished, agentsConnected, probeResultsIngested, watchReconnects };
+  // The rollouts' measurements (overlap, lags, dropped, stale, singleton): see server/measure/.
+  const measurements = createMeasurementMetrics(registry);
+  return { registry, rejectedInputs, eventsPublished, agentsConnected, probeResultsIngested, watchReconnects, measurements };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
