@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { agentCommand } from './agent-command';
 import { importCommand } from './import-command';
 import { labCommand } from './lab-command';
+import { recordCommand } from './record-command';
 import { reportCommand } from './report-command';
 import { serveCommand } from './serve-command';
 
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [serveCommand(), labCommand(), agentCommand(), reportCommand(), importCommand()]) {
+  for (const command of [serveCommand(), recordCommand(), labCommand(), agentCommand(), reportCommand(), importCommand()]) {
     command.showHelpAfterError('(run with --help for usage)').exitOverride();
     program.addCommand(command);
   }
