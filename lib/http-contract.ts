@@ -115,3 +115,38 @@ export const REPORT_ROUTES = {
 
 export const reportQuerySchema = z.object({ format: z.enum(['json', 'markdown']).default('json') }).strict();
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+// ---- Replay controls (`cutover serve --replay FILE`).
+
+export const REPLAY_ROUTES = {
+  /** GET: where the replay is; POST (same origin only) a `ReplayControl`: pause / resume, speed, seek forward. */
+  replay: '/api/replay',
+} as const;
+
+/** A replay speed: a factor of the recorded pace, or 'max' for everything at once. */
+export const replaySpeedSchema = z.union([z.number().positive().max(10_000), z.literal('max')]);
+export type ReplaySpeed = z.infer<typeof replaySpeedSchema>;
+
+export const replayControlSchema = z
+  .object({
+    paused: z.boolean().optional(),
+    speed: replaySpeedSchema.optional(),
+    /** Recording time (ms since epoch, as events' `at`) to jump to: only forward of the current position. */
+    seekTo: z.number().finite().optional(),
+  })
+  .strict();
+export type ReplayControl = z.infer<typeof replayControlSchema>;
+
+export const replayStateSchema = z.object({
+  paused: z.boolean(),
+  speed: replaySpeedSchema,
+  /** Recording time the replay has reached (undefined before the first event). */
+  position: z.number().optional(),
+  /** Time of the first event of the recording. */
+  firstAt: z.number().optional(),
+  emitted: z.number().int().nonnegative(),
+  /** Lines of the file that were not valid events (reported and skipped). */
+  problems: z.number().int().nonnegative(),
+  done: z.boolean(),
+});
+export type ReplayState = z.infer<typeof replayStateSchema>;
