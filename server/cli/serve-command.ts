@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
 import { createLogger } from '../logger';
-import { startSession } from '../session/start-session';
+import { type SessionOptions, startSession } from '../session/start-session';
+import { replayRoutes } from '../sources/replay/replay-routes';
+import { ReplaySource } from '../sources/replay/replay-source';
 import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
 import { onShutdown } from './shutdown';
@@ -26,12 +30,30 @@ interface ServeOptions {
   recordings: string;
   record: boolean;
   timeScale: number;
+  replay?: string;
+  speed: ReplaySpeed;
+  paused?: boolean;
+}
+
+function parseSpeed(value: string): ReplaySpeed {
+  const parsed = replaySpeedSchema.safeParse(value === 'max' ? value : Number(value));
+  if (!parsed.success) throw new InvalidArgumentError('expected a speed factor greater than 0 (at most 10000) or "max"');
+  return parsed.data;
+}
+
+/** A recording re-emitted instead of a cluster: no probe agents, nothing recorded again. */
+function replaySession(file: string, speed: ReplaySpeed, paused: boolean): NonNullable<SessionOptions['replay']> {
+  const source = new ReplaySource({ open: () => createReadStream(file, { encoding: 'utf8' }), speed, paused });
+  return { source, routes: [({ metrics }) => replayRoutes(source, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }))] };
 }
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Start the dashboard, watching the embedded lab (--lab) or a real cluster')
+    .description('Start the dashboard, watching the embedded lab (--lab), a real cluster, or a recording (--replay)')
     .addOption(new Option('--lab [scenario]', 'run on the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']))
+    .addOption(new Option('--replay <file>', 'replay a recording as if it were live (controls: /api/replay)').conflicts(['lab', 'kubeconfig', 'context', 'inCluster', 'agentToken']))
+    .option('--speed <factor>', 'with --replay: a factor of the recorded pace, or "max" for all at once', parseSpeed, 1)
+    .option('--paused', 'with --replay: start paused (resume from the page or POST /api/replay)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--in-cluster', 'use the service account of the pod Cutover runs in')
@@ -48,10 +70,19 @@ export function serveCommand(): Command {
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
     .action(async (options: ServeOptions) => {
       const logger = createLogger();
+      const recordingsDir = path.resolve(options.recordings);
+      const web = options.web ? { web: { dev: options.dev ?? false, dir: PROJECT_DIR } } : {};
+      if (options.replay !== undefined) {
+        const replay = replaySession(options.replay, options.speed, options.paused ?? false);
+        const session = await startSession({ replay, host: options.host, port: options.port, ...web, recordingsDir, logger });
+        process.stdout.write(`Replaying ${path.resolve(options.replay)} at ${options.speed === 'max' ? 'max speed' : `${options.speed}×`}${options.paused ? ' (paused)' : ''}\n`);
+        process.stdout.write(`Cutover dashboard: ${session.server.url}/\n`);
+        onShutdown(logger, () => session.stop());
+        return;
+      }
       const lab = options.lab !== undefined;
       const agentToken = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
       if (!agentToken) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
-      const recordingsDir = path.resolve(options.recordings);
       const session = await startSession({
         ...(lab
           ? {
@@ -70,7 +101,7 @@ export function serveCommand(): Command {
         ...(agentToken ? { agentToken } : {}),
         host: options.host,
         port: options.port,
-        ...(options.web ? { web: { dev: options.dev ?? false, dir: PROJECT_DIR } } : {}),
+        ...web,
         recordingsDir,
         ...(options.record ? { record: { dir: recordingsDir, tool: 'cutover serve' } } : {}),
         logger,

@@ -1,0 +1,153 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Socket, io } from 'socket.io-client';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CutoverEvent } from '../../../lib/events/event-schema';
+import { REPLAY_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
+import { formatRecording } from '../../../lib/recording/recording-writer';
+import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../../lib/socket-contract';
+import { ScenarioBuilder } from '../../../lib/testing/scenario-builder';
+import { CliProcess } from '../../cli/cli-process.test-support';
+
+const t0 = 1_800_000_000_000;
+const OLD = 'aaaa111';
+const NEW = 'bbbb222';
+
+/** A RollingUpdate with probes, 14 s of recording time: objects and probe batches, as a live session writes them. */
+function recordedEvents(): CutoverEvent[] {
+  const o = { name: `web-${OLD}-o`, rs: OLD, hash: OLD, node: 'node-a', started: true, ready: true };
+  const n = { name: `web-${NEW}-n`, rs: NEW, hash: NEW, node: 'node-b' };
+  const s = new ScenarioBuilder(t0);
+  const v1 = { revision: 1, template: 'v1', replicas: 1, maxSurge: 1, maxUnavailable: 0 };
+  s.deployment(0, v1, 'added').replicaSet(0, OLD, 1, 1, 1, 'added').pod(0, o, 'added').slice(0, [{ pod: o.name, node: 'node-a', ready: true }], 'added');
+  s.deployment(10_000, { ...v1, template: 'v2' }).replicaSet(10_050, NEW, 2, 1, 0, 'added').deployment(10_060, { ...v1, template: 'v2', revision: 2 });
+  s.pod(10_100, { ...n, node: undefined }, 'added').pod(10_200, n).pod(11_000, { ...n, started: true }).pod(13_000, { ...n, started: true, ready: true });
+  s.slice(13_050, [{ pod: o.name, node: 'node-a', ready: true }, { pod: n.name, node: 'node-b', ready: true }]);
+  s.replicaSet(13_060, NEW, 2, 1, 1).pod(13_100, { ...o, deleting: true }).replicaSet(13_110, OLD, 1, 0, 0);
+  s.slice(13_120, [{ pod: n.name, node: 'node-b', ready: true }]).pod(13_200, { ...o, deleting: true, ready: false }, 'deleted');
+  s.probes(5_000, 'node-a', [['served', o.name, 0, 4_990, 100]]);
+  s.probes(13_000, 'node-a', [['served', o.name, 5_000, 12_990, 160]]);
+  s.probes(14_000, 'node-a', [['served', o.name, 13_000, 13_400, 8], ['served', n.name, 13_090, 13_990, 12]]);
+  return s.build().map((e, i) => ({ ...e, seq: i + 1 }));
+}
+
+const withoutSeq = (e: CutoverEvent) => ({ ...e, seq: 0 });
+
+/** A browser's view: the /ui namespace, snapshot then increments, each with its arrival time. */
+class UiWatcher {
+  readonly received: Array<{ event: CutoverEvent; arrivedAt: number }> = [];
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  constructor(url: string) {
+    this.socket = io(`${url}${UI_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const take = (events: CutoverEvent[]) => {
+      const arrivedAt = Date.now();
+      for (const event of events) this.received.push({ event, arrivedAt });
+    };
+    this.socket.on('snapshot', (snapshot) => take(snapshot.events));
+    this.socket.on('events', take);
+  }
+  async subscribe(): Promise<void> {
+    const ack = await this.socket.timeout(10_000).emitWithAck('subscribe', {});
+    if (!ack.ok) throw new Error(ack.error);
+  }
+  async waitFor(count: number, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`got ${this.received.length} of ${count} events within ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  close(): void {
+    this.socket.close();
+  }
+}
+
+describe('cutover serve --replay', () => {
+  const events = recordedEvents();
+  let file: string;
+  const cleanups: Array<() => void> = [];
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cutover-replay-'));
+    file = path.join(dir, 'rollout.jsonl');
+    await writeFile(file, formatRecording({ cluster: 'test', namespace: 'demo', startedAt: t0, tool: 'test' }, events));
+  });
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  async function serve(...args: string[]): Promise<string> {
+    const dir = path.dirname(file);
+    const child = new CliProcess(['serve', '--replay', file, '--no-web', '--port', '0', '--recordings', dir, ...args]);
+    cleanups.push(() => child.dispose());
+    const [, url] = await child.waitForOutput(/Cutover dashboard: (http:\/\/\S+)\//, 40_000);
+    if (!url) throw new Error('no dashboard URL');
+    return url;
+  }
+  async function watcher(url: string): Promise<UiWatcher> {
+    const ui = new UiWatcher(url);
+    cleanups.push(() => ui.close());
+    await ui.subscribe();
+    return ui;
+  }
+  async function control(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+    const res = await fetch(`${url}${REPLAY_ROUTES.replay}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as unknown };
+  }
+  async function state(url: string): Promise<ReplayState> {
+    return replayStateSchema.parse(await (await fetch(`${url}${REPLAY_ROUTES.replay}`)).json());
+  }
+
+  it('with --speed max gives a browser exactly the file\'s events, in order, with their recorded times', async () => {
+    const url = await serve('--speed', 'max');
+    const ui = await watcher(url);
+    await ui.waitFor(events.length, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // nothing more comes
+    expect(ui.received.map((r) => withoutSeq(r.event))).toEqual(events.map(withoutSeq));
+    expect(ui.received.map((r) => r.event.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(await state(url)).toMatchObject({ done: true, emitted: events.length, problems: 0, speed: 'max', position: t0 + 14_000 });
+  });
+
+  it('at a speed, paces the events as recorded (never early) once resumed', async () => {
+    const url = await serve('--speed', '10', '--paused');
+    const ui = await watcher(url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ui.received).toEqual([]);
+    expect(await state(url)).toMatchObject({ paused: true, emitted: 0 });
+    const resumedAt = Date.now();
+    expect((await control(url, { paused: false })).status).toBe(200);
+    await ui.waitFor(events.length, 20_000);
+    expect(ui.received.map((r) => withoutSeq(r.event))).toEqual(events.map(withoutSeq));
+    // Each event arrives no earlier than its recorded offset / 10 after the resume (a little slack for
+    // the two clocks of the test and the server), and the whole 14 s replays in well over 1.3 s.
+    for (const { event, arrivedAt } of ui.received) expect(arrivedAt - resumedAt).toBeGreaterThanOrEqual((event.at - t0) / 10 - 50);
+    const last = ui.received.at(-1);
+    expect((last?.arrivedAt ?? 0) - resumedAt).toBeGreaterThanOrEqual(1_350);
+  });
+
+  it('seeks forward: everything up to the target at once; refuses to go back, a bad body and a foreign origin', async () => {
+    const url = await serve('--paused');
+    const ui = await watcher(url);
+    const target = t0 + 10_100;
+    const seek = await control(url, { seekTo: target });
+    expect(seek.status).toBe(200);
+    const upTo = events.filter((e) => e.at <= target);
+    await ui.waitFor(upTo.length, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ui.received.map((r) => withoutSeq(r.event))).toEqual(upTo.map(withoutSeq));
+    expect(await state(url)).toMatchObject({ paused: true, position: target, emitted: upTo.length, done: false });
+
+    expect((await control(url, { seekTo: t0 })).status).toBe(409);
+    expect((await control(url, { speed: -1 })).status).toBe(400);
+    expect((await control(url, { speed: 'max', extra: true })).status).toBe(400);
+    expect((await control(url, { paused: false }, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect(await state(url)).toMatchObject({ paused: true, emitted: upTo.length });
+
+    expect((await control(url, { paused: false, speed: 'max' })).status).toBe(200);
+    await ui.waitFor(events.length, 10_000);
+    expect(ui.received.map((r) => withoutSeq(r.event))).toEqual(events.map(withoutSeq));
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/cutover_rejected_inputs_total\{source="http",reason="invalid replay control"\} 2/);
+  });
+});
