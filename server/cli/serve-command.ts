@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
 import { createLogger } from '../logger';
+import { labRunRoutes } from '../http/lab-routes';
+import { LabRuns } from '../lab-runs/lab-runs';
 import { type SessionOptions, startSession } from '../session/start-session';
 import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
@@ -83,6 +85,8 @@ export function serveCommand(): Command {
       const lab = options.lab !== undefined;
       const agentToken = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
       if (!agentToken) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
+      // With the lab, /lab can start independent runs of any scenario, each recorded beside the session.
+      const labRuns = lab ? new LabRuns({ recordingsDir, timeScale: options.timeScale, logger }) : undefined;
       const session = await startSession({
         ...(lab
           ? {
@@ -104,11 +108,15 @@ export function serveCommand(): Command {
         ...web,
         recordingsDir,
         ...(options.record ? { record: { dir: recordingsDir, tool: 'cutover serve' } } : {}),
+        ...(labRuns ? { routes: [({ metrics }) => labRunRoutes(labRuns, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }))] } : {}),
         logger,
       });
       if (session.lab) process.stdout.write(`Lab cluster API: ${session.lab.apiUrl}\n`);
       if (session.recorder) process.stdout.write(`Recording to: ${session.recorder.file}\n`);
       process.stdout.write(`Cutover dashboard: ${session.server.url}/\n`);
-      onShutdown(logger, () => session.stop());
+      onShutdown(logger, async () => {
+        await labRuns?.close();
+        await session.stop();
+      });
     });
 }
