@@ -17,7 +17,7 @@ export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagCh
       <h2>Lag per node</h2>
       <BarChart responsive style={{ width: '100%', height }} data={rows as LagChartRow[]} layout="vertical" margin={{ left: 20, right: 40, top: 8, bottom: 8 }}>
         <CartesianGrid horizontal={false} strokeOpacity={0.3} />
-        <XAxis type="number" tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
+        <XAxis type="number" allowDecimals={false} domain={[0, (max: number) => Math.max(max, preStopMs, minReadyMs, 100)]} tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
         <YAxis type="category" dataKey="node" width={110} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatMs(v) : String(v))} isAnimationActive={false} contentStyle={{ background: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' }} />
         <Legend />

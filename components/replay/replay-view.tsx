@@ -5,6 +5,8 @@ import type { CutoverEvent } from '../../lib/events/event-schema';
 import { foldEvents } from '../../lib/fold/reduce';
 import type { RecordingHeader } from '../../lib/recording/recording-header';
 import type { RecordingProblem } from '../../lib/recording/recording-reader';
+import { buildReport } from '../../lib/report/report-model';
+import { outcomeLabel } from '../../lib/views/outcome-label';
 import { cursorFromParam } from '../../lib/views/playback';
 import { createReplicaSetHistory, recordReplicaSetEvents } from '../../lib/views/replica-set-history';
 import { DeploymentPicker } from '../live/deployment-picker';
@@ -63,13 +65,13 @@ export function ReplayView({ recording, initialT }: { recording: LoadedRecording
         <nav className="rollout-tabs" aria-label="Rollouts in this recording">
           {rollouts.map((r, i) => (
             <button key={r.id} type="button" className={i === data.selection.index ? 'active' : undefined} onClick={() => { setRolloutIndex(i); p.seek(r.startAt - 2000); }}>
-              #{i + 1} → r{r.record.toRevision} {r.outcome}
+              #{i + 1} → r{r.record.toRevision} {outcomeLabel(r, 'recording').text}
             </button>
           ))}
         </nav>
       ) : null}
       {data.model && data.report ? (
-        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} />
+        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header)} />
       ) : (
         <p className="empty-state">No rollout in this recording: it holds {recording.events.length} events but no Deployment changed its pod template while it was recorded.</p>
       )}

@@ -5,11 +5,14 @@ import { REPORT_VERSION, type Report, type RolloutReport } from '../../lib/repor
 import { formatReportMarkdown } from '../../lib/report/report-markdown';
 import { download, svgToPng, timelineSvg } from './export-timeline';
 
-/** Downloads: the timeline as PNG or SVG, the report as JSON or Markdown (the same as `cutover report`). */
-export function ExportMenu({ report, name }: { report: RolloutReport; name: string }) {
+/**
+ * Downloads: the timeline as PNG or SVG, the report as JSON or Markdown. A recording's report is the
+ * whole file's, exactly what `cutover report FILE` prints; live, it is the rollout on screen.
+ */
+export function ExportMenu({ report, name, fullReport }: { report: RolloutReport; name: string; fullReport?: () => Report }) {
   const [error, setError] = useState<string>();
   const file = name.replace(/[^a-zA-Z0-9._-]+/g, '-');
-  const whole: Report = { reportVersion: REPORT_VERSION, recording: null, rollouts: [report] };
+  const whole = (): Report => fullReport?.() ?? { reportVersion: REPORT_VERSION, recording: null, rollouts: [report] };
   const timeline = () => {
     const root = document.querySelector<HTMLElement>('[data-testid="timeline"]');
     if (!root) throw new Error('no timeline on the page');
@@ -31,8 +34,8 @@ export function ExportMenu({ report, name }: { report: RolloutReport; name: stri
         download(await svgToPng(t.svg, t.width, t.height), `${file}.png`);
       })}>PNG</button>
       <button type="button" onClick={run(() => download(new Blob([timeline().svg], { type: 'image/svg+xml' }), `${file}.svg`))}>SVG</button>
-      <button type="button" onClick={run(() => download(new Blob([`${JSON.stringify(whole, null, 2)}\n`], { type: 'application/json' }), `${file}.json`))}>JSON</button>
-      <button type="button" onClick={run(() => download(new Blob([formatReportMarkdown(whole)], { type: 'text/markdown' }), `${file}.md`))}>Markdown</button>
+      <button type="button" onClick={run(() => download(new Blob([`${JSON.stringify(whole(), null, 2)}\n`], { type: 'application/json' }), `${file}.json`))}>JSON</button>
+      <button type="button" onClick={run(() => download(new Blob([formatReportMarkdown(whole())], { type: 'text/markdown' }), `${file}.md`))}>Markdown</button>
       {error ? <span className="error">{error}</span> : null}
     </div>
   );

@@ -1,10 +1,10 @@
 'use client';
 
 import { preStopSleepSeconds } from '../../lib/kube/slim-container';
-import type { RolloutReport } from '../../lib/report/report-model';
-import { rolloutTitle } from '../../lib/report/report-text';
+import type { Report, RolloutReport } from '../../lib/report/report-model';
 import { headlineFigures } from '../../lib/views/headline-figures';
 import { lagChartRows } from '../../lib/views/lag-chart-rows';
+import { outcomeLabel, rolloutHeading } from '../../lib/views/outcome-label';
 import type { RolloutSelection } from '../../lib/views/rollout-selection';
 import type { TimelineModel } from '../../lib/views/timeline-model';
 import { AdviceList } from '../figures/advice-list';
@@ -13,17 +13,36 @@ import { LagChart } from '../figures/lag-chart';
 import { Timeline } from '../timeline/timeline';
 import { ExportMenu } from './export-menu';
 
+interface RolloutViewProps {
+  selection: RolloutSelection;
+  report: RolloutReport;
+  model: TimelineModel;
+  cursor?: number;
+  onSeek?: (t: number) => void;
+  exportName: string;
+  /** Live, or from a recording (where a rollout unfinished at the file's end was cut short, not still running). */
+  source?: 'live' | 'recording';
+  /** The whole report the JSON and Markdown exports hold (a recording's: what `cutover report` prints). */
+  fullReport?: () => Report;
+}
+
 /** One rollout in full: title, figures, advice, the timeline and the lag chart. */
-export function RolloutView({ selection, report, model, cursor, onSeek, exportName }: { selection: RolloutSelection; report: RolloutReport; model: TimelineModel; cursor?: number; onSeek?: (t: number) => void; exportName: string }) {
+export function RolloutView({ selection, report, model, cursor, onSeek, exportName, source = 'live', fullReport }: RolloutViewProps) {
   const settings = selection.measurements?.rollout.record.settings ?? selection.deployment?.track.current;
   const preStopMs = settings ? preStopSleepSeconds(settings.containers) * 1000 : 0;
   const minReadyMs = (settings?.minReadySeconds ?? 0) * 1000;
+  const label = selection.measurements ? outcomeLabel(selection.measurements.rollout, source) : { text: report.outcome, cutShort: false };
   return (
-    <article className="rollout" data-testid="rollout" data-rollout={report.id} data-outcome={report.outcome}>
+    <article className="rollout" data-testid="rollout" data-rollout={report.id} data-outcome={report.outcome} data-cut-short={label.cutShort}>
       <header className="rollout-header">
-        <h2>{rolloutTitle(report)}</h2>
-        <ExportMenu report={report} name={exportName} />
+        <h2 title={label.note}>{rolloutHeading(report, label)}</h2>
+        <ExportMenu report={report} name={exportName} {...(fullReport ? { fullReport } : {})} />
       </header>
+      {label.note ? (
+        <p className="outcome-note muted" data-testid="outcome-note">
+          {label.note}
+        </p>
+      ) : null}
       <HeadlineFigures figures={headlineFigures(report)} />
       <AdviceList advice={report.advice} checks={report.mitigation} />
       <Timeline model={model} {...(cursor !== undefined ? { cursor } : {})} {...(onSeek ? { onSeek } : {})} />

@@ -66,9 +66,9 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
       />
       {axes ?? <YAxis hide domain={yDomain} />}
       {bands.control.map((s) => (
-        <ReferenceArea key={`cp-${s.from}`} x1={s.from} x2={s.to} ifOverflow="hidden" fill="#7f6fb0" fillOpacity={0.16} stroke="none" />
+        <ReferenceArea key={`cp-${s.from}`} className="overlap-band-control" x1={s.from} x2={s.to} ifOverflow="hidden" fill="#7f6fb0" fillOpacity={0.16} stroke="none" />
       ))}
-      {bands.data ? <ReferenceArea x1={bands.data.from} x2={bands.data.to} ifOverflow="hidden" fill="none" stroke="#7f6fb0" strokeDasharray="5 3" strokeWidth={1.5} /> : null}
+      {bands.data ? <ReferenceArea className="overlap-band-data" x1={bands.data.from} x2={bands.data.to} ifOverflow="hidden" fill="none" stroke="#7f6fb0" strokeDasharray="5 3" strokeWidth={1.5} /> : null}
       {frame.gaps.map((g) => (
         <ReferenceArea key={`gap-${g.from}-${g.source}`} x1={g.from} x2={g.to} ifOverflow="hidden" fill={`url(#gap-${id})`} stroke="none" />
       ))}

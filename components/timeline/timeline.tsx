@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Span } from '../../lib/measure/intervals';
 import { replicaSetRows, sampleRows } from '../../lib/views/replica-set-rows';
 import type { TimelineModel } from '../../lib/views/timeline-model';
@@ -32,6 +32,11 @@ export function Timeline({ model, cursor, onSeek }: { model: TimelineModel; curs
   const edges = model.markers.filter((m) => m.kind === 'rollout-start' || m.kind === 'rollout-end').map((m) => m.at);
   const frame: LaneFrame = { view, origin, bands: model.bands, gaps: model.gaps, edges, ...(cursor !== undefined ? { cursor } : {}) };
   const seek = onSeek ? { onSeek } : {};
+  // One mark per drawn model (replaced, so a live page does not pile them up): the UI bench reads it.
+  useEffect(() => {
+    performance.clearMarks('cutover:timeline-drawn');
+    performance.mark('cutover:timeline-drawn', { detail: { rollout: model.rolloutId, pods: model.pods.length, nodes: model.nodes.length } });
+  }, [model]);
   return (
     <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId}>
       <TimelineLegend revisions={model.revisions} bands={model.bands} />

@@ -30,7 +30,9 @@ export function formatMs(ms: number): string {
 
 function durationFigure(b: Bound): { text: string; boundText?: string; reportText: string; value: number } {
   const out: { text: string; boundText?: string; reportText: string; value: number } = { text: s(b.value), reportText: formatDuration(b), value: b.value };
-  if (b.lo !== b.hi) out.boundText = `${(b.lo / 1000).toFixed(2)}–${s(b.hi)}`;
+  const lo = (b.lo / 1000).toFixed(2);
+  // A bound that rounds to the value itself ("0.00–0.00 s") says nothing: leave it out.
+  if (b.lo !== b.hi && s(b.hi) !== s(b.lo)) out.boundText = `${lo}–${s(b.hi)}`;
   return out;
 }
 
@@ -50,7 +52,10 @@ export function headlineFigures(r: RolloutReport): HeadlineFigure[] {
   out.push(
     dp
       ? { id: 'data-overlap', label: 'Overlap (data plane)', ...durationFigure(dp), tone: dp.value > 0 ? 'warn' : 'ok' }
-      : { id: 'data-overlap', label: 'Overlap (data plane)', text: 'no probe data', reportText: 'no probe data', value: null, tone: 'none' },
+      : r.nodes.length > 0
+        ? // Probes came in, but no node has yet served (or ever served) both revisions.
+          { id: 'data-overlap', label: 'Overlap (data plane)', text: 'none seen', where: 'no node served both revisions', reportText: 'no probe data', value: null, tone: 'none' }
+        : { id: 'data-overlap', label: 'Overlap (data plane)', text: 'no probe data', reportText: 'no probe data', value: null, tone: 'none' },
   );
   for (const [id, label, lag] of [
     ['worst-add-lag', 'Worst add lag', m.worstAddLag],
