@@ -19,15 +19,16 @@ const SAMPLES = 400;
  * The rollout on one shared time axis: ReplicaSets, markers, pods and nodes, the overlap shaded across all
  * of them. Zoom with the brush; click any lane to move the cursor (when the page has one).
  */
-export function Timeline({ model, cursor, onSeek }: { model: TimelineModel; cursor?: number; onSeek?: (t: number) => void }) {
+export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineModel; cursor?: number; onSeek?: (t: number) => void; /** A fixed time domain instead of the rollout's window (the lab's compare view aligns two runs). */ domain?: Span }) {
   const box = useRef<HTMLDivElement>(null);
   const width = useElementWidth(box);
   const [zoom, setZoom] = useState<{ id: string; range: BrushRange } | null>(null);
-  const rows = useMemo(() => replicaSetRows(model.replicaSets, model.window), [model.replicaSets, model.window]);
-  const samples = useMemo(() => sampleRows(rows, model.window, SAMPLES), [rows, model.window]);
+  const shown = domain ?? model.window;
+  const rows = useMemo(() => replicaSetRows(model.replicaSets, shown), [model.replicaSets, shown]);
+  const samples = useMemo(() => sampleRows(rows, shown, SAMPLES), [rows, shown]);
   // A zoom belongs to one rollout; live, the window keeps growing and an unzoomed view follows it.
   const range = zoom && zoom.id === model.rolloutId ? zoom.range : { startIndex: 0, endIndex: SAMPLES - 1 };
-  const view: Span = { from: samples[range.startIndex]?.at ?? model.window.from, to: samples[range.endIndex]?.at ?? model.window.to };
+  const view: Span = { from: samples[range.startIndex]?.at ?? shown.from, to: samples[range.endIndex]?.at ?? shown.to };
   const origin = model.markers.find((m) => m.kind === 'rollout-start')?.at ?? model.window.from;
   const edges = model.markers.filter((m) => m.kind === 'rollout-start' || m.kind === 'rollout-end').map((m) => m.at);
   const frame: LaneFrame = { view, origin, bands: model.bands, gaps: model.gaps, edges, ...(cursor !== undefined ? { cursor } : {}) };
@@ -38,7 +39,7 @@ export function Timeline({ model, cursor, onSeek }: { model: TimelineModel; curs
     performance.mark('cutover:timeline-drawn', { detail: { rollout: model.rolloutId, pods: model.pods.length, nodes: model.nodes.length } });
   }, [model]);
   return (
-    <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId}>
+    <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
       <TimelineLegend revisions={model.revisions} bands={model.bands} />
       <ZoomBrush samples={samples} revisions={model.revisions} origin={origin} range={range} onChange={(r) => setZoom({ id: model.rolloutId, range: r })} />
       <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
