@@ -14,10 +14,10 @@ function unnumbered(event: CutoverEvent): CutoverEventInput {
   return input as CutoverEventInput;
 }
 
-function setup(intervalMs = 0) {
+function setup(intervalMs = 0, extra: Partial<ConstructorParameters<typeof LiveMeasurements>[0]> = {}) {
   const metrics = createMetrics();
   const hub = new EventHub();
-  const live = new LiveMeasurements({ metrics: metrics.measurements, intervalMs });
+  const live = new LiveMeasurements({ metrics: metrics.measurements, intervalMs, ...extra });
   live.start(hub);
   return { metrics, hub, live };
 }
@@ -48,38 +48,47 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
   it('observes an ended rollout once, however many times it is measured', async () => {
     const { metrics, hub, live } = setup();
     // Measured after every event: dozens of measurements of the same rollout, before and after its end.
-    for (const event of singletonRollout(40_000)) {
+    const events = singletonRollout(40_000);
+    for (const event of events) {
       hub.publish(unnumbered(event));
       live.refresh();
     }
+    // The figures the metrics must carry: lib's own report of the same events.
+    const [r] = buildReport(foldEvents(events)).rollouts;
+    const m = r?.measurements;
+    const lagMs = (list: 'add' | 'removal', node: string) => r?.lags[list].find((l) => l.node === node)?.lagMs.value ?? NaN;
+    expect(r?.outcome).toBe('complete');
     const removal = await samples(metrics, 'cutover_removal_lag_seconds');
     expect(removal.get('cutover_removal_lag_seconds_count{namespace="demo",deployment="web",node="node-a"}')).toBe(1);
-    expect(removal.get('cutover_removal_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(0.18);
+    expect(removal.get('cutover_removal_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(lagMs('removal', 'node-a') / 1000);
     expect(removal.get('cutover_removal_lag_seconds_count{namespace="demo",deployment="web",node="node-b"}')).toBe(1);
-    // 180 ms falls in the 0.25 s bucket, not in the 0.1 s one.
+    // node-a's removal lag (about 200 ms) falls in the 0.25 s bucket, not in the 0.1 s one.
+    expect(lagMs('removal', 'node-a')).toBeGreaterThan(100);
+    expect(lagMs('removal', 'node-a')).toBeLessThanOrEqual(250);
     expect(removal.get('cutover_removal_lag_seconds_bucket{namespace="demo",deployment="web",node="node-a",le=0.1}')).toBe(0);
     expect(removal.get('cutover_removal_lag_seconds_bucket{namespace="demo",deployment="web",node="node-a",le=0.25}')).toBe(1);
 
     const add = await samples(metrics, 'cutover_add_lag_seconds');
-    expect(add.get('cutover_add_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(0.5);
+    expect(add.get('cutover_add_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(lagMs('add', 'node-a') / 1000);
     expect(add.get('cutover_add_lag_seconds_count{namespace="demo",deployment="web",node="node-b"}')).toBe(1);
 
     expect(await samples(metrics, 'cutover_dropped_requests_total')).toEqual(new Map([['cutover_dropped_requests_total{namespace="demo",deployment="web",node="node-a"}', 4]]));
     expect(await samples(metrics, 'cutover_stale_responses_total')).toEqual(
       new Map([
-        ['cutover_stale_responses_total{namespace="demo",deployment="web",after="deletion"}', 5],
-        ['cutover_stale_responses_total{namespace="demo",deployment="web",after="endpoint-removal"}', 4],
+        ['cutover_stale_responses_total{namespace="demo",deployment="web",after="deletion"}', m?.staleResponses.afterDeletion.value],
+        ['cutover_stale_responses_total{namespace="demo",deployment="web",after="endpoint-removal"}', m?.staleResponses.afterEndpointRemoval.value],
       ]),
     );
+    expect(m?.staleResponses.afterDeletion.value).toBeGreaterThan(0);
     expect(await samples(metrics, 'cutover_rollouts_ended_total')).toEqual(new Map([['cutover_rollouts_ended_total{namespace="demo",deployment="web",outcome="complete"}', 1]]));
     expect(await samples(metrics, 'cutover_singleton_violations_total')).toEqual(new Map([['cutover_singleton_violations_total{namespace="demo",deployment="web"}', 1]]));
     const singleton = await samples(metrics, 'cutover_singleton_violation_seconds_total');
-    expect(singleton.get('cutover_singleton_violation_seconds_total{namespace="demo",deployment="web",plane="data"}')).toBeCloseTo(0.24);
-    expect(singleton.get('cutover_singleton_violation_seconds_total{namespace="demo",deployment="web",plane="control"}')).toBeCloseTo(0.07);
+    expect(singleton.get('cutover_singleton_violation_seconds_total{namespace="demo",deployment="web",plane="data"}')).toBeCloseTo((m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000);
+    expect(singleton.get('cutover_singleton_violation_seconds_total{namespace="demo",deployment="web",plane="control"}')).toBeCloseTo((m?.singletonViolation?.controlPlaneMs.value ?? NaN) / 1000);
     const overlap = await samples(metrics, 'cutover_control_plane_overlap_seconds');
     expect(overlap.get('cutover_control_plane_overlap_seconds_count{namespace="demo",deployment="web"}')).toBe(1);
-    expect(overlap.get('cutover_control_plane_overlap_seconds_sum{namespace="demo",deployment="web"}')).toBeCloseTo(0.07);
-    expect((await samples(metrics, 'cutover_data_plane_overlap_seconds')).get('cutover_data_plane_overlap_seconds_sum{namespace="demo",deployment="web"}')).toBeCloseTo(0.24);
+    expect(overlap.get('cutover_control_plane_overlap_seconds_sum{namespace="demo",deployment="web"}')).toBeCloseTo((m?.controlPlaneOverlapMs.value ?? NaN) / 1000);
+    expect((await samples(metrics, 'cutover_data_plane_overlap_seconds')).get('cutover_data_plane_overlap_seconds_sum{namespace="demo",deployment="web"}')).toBeCloseTo((m?.dataPlaneOverlapMs?.value ?? NaN) / 1000);
     live.stop();
   });
 
@@ -89,10 +98,11 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
     const cut = events.findIndex((e) => e.at > 1_800_000_012_000);
     for (const event of events.slice(0, cut)) hub.publish(unnumbered(event));
     live.refresh();
+    const m = buildReport(foldEvents(events.slice(0, cut))).rollouts[0]?.measurements;
     expect(await samples(metrics, 'cutover_rollout_in_progress')).toEqual(new Map([['cutover_rollout_in_progress{namespace="demo",deployment="web"}', 1]]));
     expect((await metrics.measurements.currentDropped.get()).values).toEqual([{ labels: ROLLOUT, value: 4 }]);
-    expect((await metrics.measurements.currentMaxRemovalLag.get()).values[0]?.value).toBeCloseTo(0.18);
-    expect((await metrics.measurements.currentSingletonViolation.get()).values[0]?.value).toBeCloseTo(0.24);
+    expect((await metrics.measurements.currentMaxRemovalLag.get()).values[0]?.value).toBeCloseTo((m?.worstRemovalLag?.lagMs.value ?? NaN) / 1000);
+    expect((await metrics.measurements.currentSingletonViolation.get()).values[0]?.value).toBeCloseTo((m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000);
     expect((await metrics.measurements.currentStarted.get()).values[0]?.value).toBe(1_800_000_010);
     // Nothing reaches the histograms or counters while the rollout runs: they would count it twice.
     expect((await metrics.measurements.removalLag.get()).values).toEqual([]);
@@ -142,6 +152,24 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
     hub.publish({ type: 'marker', at: 1_800_000_031_000, label: 'later' });
     await vi.advanceTimersByTimeAsync(0);
     expect(await computations()).toBe(3);
+    live.stop();
+  });
+
+  it('an expensive recomputation stretches the gap to the next, so measuring takes at most maxCpuShare of a core', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    // Each recomputation "takes" 500 ms on this clock: with a 10% share the next waits 4.5 s, not 1 s.
+    let cpu = 0;
+    const { metrics, hub, live } = setup(1_000, { maxCpuShare: 0.1, elapsedNow: () => (cpu += 500) });
+    const computations = async () => (await samples(metrics, 'cutover_measure_duration_seconds')).get('cutover_measure_duration_seconds_count{}') ?? 0;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await computations()).toBe(1);
+    for (const event of singletonRollout(30_000)) hub.publish(unnumbered(event));
+    await vi.advanceTimersByTimeAsync(4_499);
+    expect(live.report().seq).toBe(0);
+    expect(await computations()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await computations()).toBe(2);
+    expect(live.report().seq).toBe(hub.lastSeq);
     live.stop();
   });
 });

@@ -13,12 +13,20 @@ export interface LiveMeasurementsOptions {
   metrics: MeasurementMetrics;
   /** At most one recomputation per this many ms, however many events or report requests arrive. Default 1000. */
   intervalMs?: number;
+  /**
+   * Most of one core the recomputations may take: after one that took d ms the next waits at least
+   * d × (1 / share − 1) ms. measureAll walks every probe run of the session, so a long session costs more
+   * per pass; this keeps ingest fed however long it gets. Default 0.1.
+   */
+  maxCpuShare?: number;
   /** See PlanOptions.finalizeAfterMs. Default 5000. */
   finalizeAfterMs?: number;
   /** The session's recording header, if any, for the report's `recording` field. */
   header?: () => RecordingHeader | undefined;
   logger?: Logger;
   now?: () => number;
+  /** Clock for the cost of a recomputation (ms); default performance.now. */
+  elapsedNow?: () => number;
 }
 
 export interface LiveReport {
@@ -30,7 +38,8 @@ export interface LiveReport {
 /**
  * The session folded on the server with lib's reducer, so `/metrics` and `/api/report` see what the
  * browser and `cutover report` see. Folding costs microseconds an event; the measurements (measureAll,
- * buildReport) are recomputed at most once per `intervalMs`, and only when the fold changed.
+ * buildReport) are recomputed at most once per `intervalMs` and within `maxCpuShare` of a core, and only
+ * when the fold changed.
  *
  * Known limitation: the fold keeps the whole session, as the hub's log does; its probe runs are compact.
  */
@@ -44,10 +53,14 @@ export class LiveMeasurements {
   private latest: LiveReport | undefined;
   private computedVersion = -1;
   private computedAt = Number.NEGATIVE_INFINITY;
+  private lastDurationMs = 0;
+  private readonly idleFactor: number;
 
   constructor(private readonly options: LiveMeasurementsOptions) {
     this.intervalMs = options.intervalMs ?? 1000;
     this.now = options.now ?? Date.now;
+    const share = Math.min(1, Math.max(0.01, options.maxCpuShare ?? 0.1));
+    this.idleFactor = 1 / share - 1;
     this.recorder = new MetricsRecorder(options.metrics, { finalizeAfterMs: options.finalizeAfterMs ?? 5000 });
   }
 
@@ -72,7 +85,7 @@ export class LiveMeasurements {
 
   private schedule(): void {
     if (this.timer || !this.unsubscribe) return;
-    const wait = Math.max(0, this.computedAt + this.intervalMs - this.now());
+    const wait = Math.max(0, this.nextAllowedAt() - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.refresh();
@@ -81,10 +94,16 @@ export class LiveMeasurements {
     this.timer.unref();
   }
 
+  /** The earliest time of the next recomputation: the interval, or longer after an expensive one. */
+  private nextAllowedAt(): number {
+    return this.computedAt + Math.max(this.intervalMs, this.lastDurationMs * this.idleFactor);
+  }
+
   /** Recomputes the report and the metrics if the fold changed since the last time. */
   refresh(): LiveReport {
     if (this.latest && this.state.version === this.computedVersion) return this.latest;
-    const started = performance.now();
+    const clock = this.options.elapsedNow ?? (() => performance.now());
+    const started = clock();
     try {
       const report = buildReport(this.state, this.options.header?.());
       // The hub numbers events from 1: 0 means none folded yet (the empty fold says -1).
@@ -95,17 +114,18 @@ export class LiveMeasurements {
       this.options.logger?.error({ err: error }, 'measuring the live session failed');
       if (!this.latest) throw error;
     } finally {
+      this.lastDurationMs = clock() - started;
       this.computedVersion = this.state.version;
       this.computedAt = this.now();
-      this.options.metrics.measureDuration.observe((performance.now() - started) / 1000);
+      this.options.metrics.measureDuration.observe(this.lastDurationMs / 1000);
     }
     if (!this.latest) throw new Error('no report measured yet');
     return this.latest;
   }
 
-  /** The session's report, at most `intervalMs` behind the fold (a pending refresh is already scheduled). */
+  /** The session's report, at most one recomputation gap behind the fold (a pending refresh is already scheduled). */
   report(): LiveReport {
-    if (!this.latest || this.now() - this.computedAt >= this.intervalMs) return this.refresh();
+    if (!this.latest || this.now() >= this.nextAllowedAt()) return this.refresh();
     return this.latest;
   }
 

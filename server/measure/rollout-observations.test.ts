@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../lib/fold/reduce';
 import { buildReport } from '../../lib/report/report-model';
 import { planObservations } from './rollout-observations';
-import { T0, singletonRollout } from './rollout-stream.test-support';
+import { O1, T0, singletonRollout } from './rollout-stream.test-support';
 
 const labels = { namespace: 'demo', deployment: 'web' };
 const FINALIZE = { finalizeAfterMs: 5_000 };
@@ -15,7 +15,9 @@ function reportAt(until: number) {
 describe('planObservations: measurements → metric observations', () => {
   it('a rollout in progress gives gauges and no observation', () => {
     const { rollouts, now } = reportAt(12_000);
-    expect(rollouts.map((r) => r.outcome)).toEqual(['in-progress']);
+    const [r] = rollouts;
+    expect(rollouts.map((x) => x.outcome)).toEqual(['in-progress']);
+    const m = r?.measurements;
     const plan = planObservations(rollouts, now, new Set(), FINALIZE);
     expect(plan.ended).toEqual([]);
     expect(plan.current).toEqual([
@@ -24,46 +26,50 @@ describe('planObservations: measurements → metric observations', () => {
         labels,
         inProgress: true,
         startedSeconds: (T0 + 10_000) / 1000,
-        controlPlaneOverlapSeconds: 0.07,
-        dataPlaneOverlapSeconds: 0.24,
-        maxAddLagSeconds: 0.5,
-        maxRemovalLagSeconds: 0.18,
+        controlPlaneOverlapSeconds: (m?.controlPlaneOverlapMs.value ?? NaN) / 1000,
+        dataPlaneOverlapSeconds: (m?.dataPlaneOverlapMs?.value ?? NaN) / 1000,
+        maxAddLagSeconds: (m?.worstAddLag?.lagMs.value ?? NaN) / 1000,
+        maxRemovalLagSeconds: (m?.worstRemovalLag?.lagMs.value ?? NaN) / 1000,
         dropped: 4,
-        staleAfterDeletion: 5,
-        singletonDataPlaneSeconds: 0.24,
+        staleAfterDeletion: m?.staleResponses.afterDeletion.value,
+        singletonDataPlaneSeconds: (m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000,
       },
     ]);
+    // The stream is built so that each figure is there to map: none of them is a zero by accident.
+    expect(m?.worstRemovalLag).toMatchObject({ node: 'node-a', pod: O1 });
+    expect(m?.staleResponses.afterDeletion.value).toBeGreaterThan(0);
+    expect(m?.singletonViolation?.dataPlaneMs.value).toBeGreaterThan(0);
   });
 
   it('an ended rollout is observed with every lag per node, dropped per node, stale and singleton figures', () => {
     const { rollouts, now } = reportAt(30_000);
-    const [rollout] = rollouts;
-    expect(rollout?.outcome).toBe('complete');
+    const [r] = rollouts;
+    expect(r?.outcome).toBe('complete');
+    const m = r?.measurements;
     const plan = planObservations(rollouts, now, new Set(), FINALIZE);
     expect(plan.current).toEqual([]);
+    const lag = (l: { node: string; lagMs: { value: number } }) => ({ node: l.node, seconds: Math.max(0, l.lagMs.value) / 1000 });
     expect(plan.ended).toEqual([
       {
         id: 'demo/web#0',
         labels,
         outcome: 'complete',
-        controlPlaneOverlapSeconds: 0.07,
-        dataPlaneOverlapSeconds: 0.24,
-        addLags: [
-          { node: 'node-a', seconds: 0.5 },
-          { node: 'node-b', seconds: 0.01 },
-        ],
-        removalLags: [
-          { node: 'node-a', seconds: 0.18 },
-          { node: 'node-b', seconds: 0 },
-        ],
+        controlPlaneOverlapSeconds: (m?.controlPlaneOverlapMs.value ?? NaN) / 1000,
+        dataPlaneOverlapSeconds: (m?.dataPlaneOverlapMs?.value ?? NaN) / 1000,
+        addLags: r?.lags.add.map(lag),
+        removalLags: r?.lags.removal.map(lag),
         droppedByNode: [{ node: 'node-a', count: 4 }],
-        staleAfterDeletion: 5,
-        staleAfterEndpointRemoval: 4,
-        singleton: { dataPlaneSeconds: 0.24, controlPlaneSeconds: 0.07 },
+        staleAfterDeletion: m?.staleResponses.afterDeletion.value,
+        staleAfterEndpointRemoval: m?.staleResponses.afterEndpointRemoval.value,
+        singleton: { dataPlaneSeconds: (m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000, controlPlaneSeconds: (m?.singletonViolation?.controlPlaneMs.value ?? NaN) / 1000 },
       },
     ]);
-    // The observation carries the report's own figures: one lag per (pod, node) pair in the report.
-    expect(plan.ended[0]?.removalLags).toHaveLength(rollout?.lags.removal.length ?? -1);
+    // One lag per (pod, node) pair: o1 removed at both nodes, n1 added at both.
+    expect(plan.ended[0]?.removalLags.map((l) => l.node)).toEqual(['node-a', 'node-b']);
+    expect(plan.ended[0]?.addLags.map((l) => l.node)).toEqual(['node-a', 'node-b']);
+    // node-a kept sending to o1 after it left the slice: its removal lag is the larger one.
+    const [a, b] = plan.ended[0]?.removalLags ?? [];
+    expect(a?.seconds).toBeGreaterThan(b?.seconds ?? Infinity);
   });
 
   it('an ended rollout already observed is neither observed again nor shown as current', () => {
@@ -88,6 +94,6 @@ describe('planObservations: measurements → metric observations', () => {
     const state = foldEvents(events);
     const plan = planObservations(buildReport(state).rollouts, state.now, new Set(), FINALIZE);
     expect(plan.ended).toHaveLength(1);
-    expect(plan.ended[0]).toMatchObject({ outcome: 'complete', controlPlaneOverlapSeconds: 0.07, dataPlaneOverlapSeconds: null, addLags: [], removalLags: [], droppedByNode: [] });
+    expect(plan.ended[0]).toMatchObject({ outcome: 'complete', dataPlaneOverlapSeconds: null, addLags: [], removalLags: [], droppedByNode: [] });
   });
 });
