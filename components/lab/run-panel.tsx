@@ -1,0 +1,45 @@
+'use client';
+
+import type { LabRun, LabScenario } from '../../lib/http-contract';
+import type { Span } from '../../lib/measure/intervals';
+import { rolloutTitle } from '../../lib/report/report-text';
+import { headlineFigures } from '../../lib/views/headline-figures';
+import { HeadlineFigures } from '../figures/headline-figures';
+import { Timeline } from '../timeline/timeline';
+import { changedKnobs } from './knob-values';
+import styles from './lab.module.css';
+import { runLabel } from './run-list';
+import type { RunRollout } from './use-run-rollout';
+
+/** The figures a comparison is about; add lag and advice stay on the run's own replay page. */
+const SHOWN = new Set(['dropped', 'stale', 'control-overlap', 'data-overlap', 'worst-removal-lag', 'singleton']);
+
+/** One side of the compare view: the run's knobs, the lab's own count, the headline figures and the timeline. */
+export function RunPanel({ side, run, scenario, rollout, domain }: { side: 'left' | 'right'; run: LabRun; scenario: LabScenario | undefined; rollout: RunRollout; domain: Span | undefined }) {
+  const changes = changedKnobs(scenario?.knobs ?? {}, run.knobs);
+  const { data } = rollout;
+  return (
+    <article className={styles.side} data-testid={`compare-${side}`} data-run={run.id} data-scenario={run.scenario}>
+      <header className={styles.sideHeader}>
+        <h3>{runLabel(run)}</h3>
+        {data?.report ? <span className="muted">{rolloutTitle(data.report)}</span> : null}
+      </header>
+      <p className={styles.changes}>{changes.length > 0 ? `Changed: ${changes.join(', ')}` : `${scenario?.title ?? run.scenario}, as the scenario is`}</p>
+      {run.truth ? (
+        <p className={styles.truth} data-testid="truth" data-dropped={run.truth.dropped} data-requests={run.truth.requests}>
+          The lab counted {run.truth.requests} requests through its node proxies from the rollout&apos;s start: <strong>{run.truth.dropped} dropped</strong>
+          {run.truth.dropped > 0 ? ` (${run.truth.refused} refused, ${run.truth.timeout} timed out, ${run.truth.reset} reset)` : ''}.
+        </p>
+      ) : null}
+      {rollout.error ? <p className="error">{rollout.error}</p> : null}
+      {!rollout.error && !rollout.recording ? <p className="muted">Loading the recording…</p> : null}
+      {rollout.recording && !data?.report ? <p className="empty-state">The recording holds no rollout.</p> : null}
+      {data?.report && data.model ? (
+        <>
+          <HeadlineFigures figures={headlineFigures(data.report).filter((f) => SHOWN.has(f.id))} />
+          <Timeline model={data.model} {...(domain ? { domain } : {})} />
+        </>
+      ) : null}
+    </article>
+  );
+}
