@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { type Socket, io } from 'socket.io-client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../../lib/events/event-schema';
-import { REPLAY_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
+import { REPLAY_ROUTES, REPORT_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
 import { formatRecording } from '../../../lib/recording/recording-writer';
 import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../../lib/socket-contract';
 import { ScenarioBuilder } from '../../../lib/testing/scenario-builder';
@@ -150,4 +152,35 @@ describe('cutover serve --replay', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/cutover_rejected_inputs_total\{source="http",reason="invalid replay control"\} 2/);
   });
+
+  it('replaying a rollout recorded on the lab gives the report of the file', async () => {
+    const recorded = path.join(path.dirname(file), 'lab.jsonl');
+    const record = new CliProcess(['record', '--lab', 'fixed', '--time-scale', '10', '--rollout-after', '1s', '--timeout', '90s', '--out', recorded]);
+    cleanups.push(() => record.dispose());
+    expect(await record.exit(100_000), record.stderr).toEqual({ code: 0, signal: null });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('bin/cutover.mjs'), 'report', recorded, '--format', 'json'], { timeout: 30_000 });
+    const fromFile = JSON.parse(stdout) as { rollouts: Array<{ outcome: string }> };
+    expect(fromFile.rollouts.map((r) => r.outcome)).toEqual(['complete']);
+
+    const child = new CliProcess(['serve', '--replay', recorded, '--speed', 'max', '--no-web', '--port', '0', '--recordings', path.dirname(file)]);
+    cleanups.push(() => child.dispose());
+    const [, url] = await child.waitForOutput(/Cutover dashboard: (http:\/\/\S+)\//, 40_000);
+    const deadline = Date.now() + 45_000;
+    let replayed: { rollouts: unknown[] } | undefined;
+    let seen = '';
+    for (;;) {
+      const replay = await state(url ?? '');
+      const res = await fetch(`${url}${REPORT_ROUTES.report}`);
+      const body = (await res.json()) as { rollouts: unknown[] };
+      // The live report is recomputed at most once a second: wait until it has folded every event.
+      seen = `${JSON.stringify(replay)} seq ${res.headers.get('X-Cutover-Seq')}`;
+      if (replay.done && Number(res.headers.get('X-Cutover-Seq')) === replay.emitted) {
+        replayed = body;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`the replay never finished or its report never caught up: ${seen}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(replayed.rollouts).toEqual(fromFile.rollouts);
+  }, 150_000);
 });
