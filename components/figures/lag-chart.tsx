@@ -11,11 +11,11 @@ import { OKABE_ITO } from '../../lib/views/revision-palette';
  */
 export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagChartRow[]; preStopMs: number; minReadyMs: number }) {
   if (rows.length === 0) return null;
-  const height = Math.min(420, 90 + rows.length * 34);
+  const height = Math.min(440, 106 + rows.length * 34);
   return (
     <section className="lag-chart" data-testid="lag-chart">
       <h2>Lag per node</h2>
-      <BarChart responsive style={{ width: '100%', height }} data={rows as LagChartRow[]} layout="vertical" margin={{ left: 20, right: 40, top: 8, bottom: 8 }}>
+      <BarChart responsive style={{ width: '100%', height }} data={rows as LagChartRow[]} layout="vertical" margin={{ left: 20, right: 40, top: 24, bottom: 8 }}>
         <CartesianGrid horizontal={false} strokeOpacity={0.3} />
         <XAxis type="number" allowDecimals={false} domain={[0, (max: number) => Math.max(max, preStopMs, minReadyMs, 100)]} tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
         <YAxis type="category" dataKey="node" width={110} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
@@ -27,7 +27,7 @@ export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagCh
         <Bar dataKey="add" name="worst add lag" fill={OKABE_ITO.orange} isAnimationActive={false}>
           <ErrorBar dataKey="addError" width={4} stroke="currentColor" direction="x" />
         </Bar>
-        <ReferenceLine x={preStopMs} stroke={OKABE_ITO.bluishGreen} strokeWidth={2} strokeDasharray="6 3" label={{ value: `preStop ${formatMs(preStopMs)}`, position: 'insideTopRight', fill: 'currentColor', fontSize: 12 }} />
+        <ReferenceLine x={preStopMs} stroke={OKABE_ITO.bluishGreen} strokeWidth={2} strokeDasharray="6 3" label={{ value: `preStop ${formatMs(preStopMs)}`, position: 'top', fill: 'currentColor', fontSize: 12 }} />
         {minReadyMs > 0 ? <ReferenceLine x={minReadyMs} stroke={OKABE_ITO.reddishPurple} strokeWidth={2} strokeDasharray="2 3" label={{ value: `minReadySeconds ${formatMs(minReadyMs)}`, position: 'insideBottomRight', fill: 'currentColor', fontSize: 12 }} /> : null}
       </BarChart>
     </section>

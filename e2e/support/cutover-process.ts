@@ -8,7 +8,10 @@ export interface CutoverProcess {
   labApiUrl: string;
   kubeconfigPath: string;
   output: () => string;
-  stop(): Promise<void>;
+  /** The session's recording file, when it records (printed as "Recording to: FILE"). */
+  recordingFile: () => string | undefined;
+  /** SIGTERM by default; SIGINT is what a user's Ctrl-C sends. Either closes the recording. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts the real CLI (`cutover serve --lab`) on a free port and waits for it to print its URLs. */
@@ -46,7 +49,8 @@ export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000)
     ...urls,
     kubeconfigPath,
     output: () => `${stdout}\n${stderr}`,
-    stop: () =>
+    recordingFile: () => /Recording to: (.+)/.exec(stdout)?.[1]?.trim(),
+    stop: (signal: NodeJS.Signals = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -54,7 +58,7 @@ export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000)
           clearTimeout(kill);
           resolve();
         });
-        child.kill('SIGTERM');
+        child.kill(signal);
       }),
   };
 }
