@@ -50,7 +50,7 @@ export function recordCommand(): Command {
     .option('--in-cluster', 'use the service account of the pod Cutover runs in')
     .option('-n, --namespace <name>', 'namespace to watch (default: the lab\'s, or all namespaces)')
     .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web')
-    .option('--host <host>', 'address probe agents connect to', parseHost, '127.0.0.1')
+    .option('--host <host>', 'address to bind for probe agents', parseHost, '127.0.0.1')
     .option('-p, --port <port>', 'port probe agents connect to (0 picks a free one)', parsePort, 0)
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
     .option('--time-scale <factor>', 'with --lab: run the lab this many times faster', parsePositiveNumber, 1)

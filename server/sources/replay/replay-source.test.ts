@@ -81,6 +81,8 @@ describe('ReplaySource', () => {
     expect(h.emitted.every((e) => !('seq' in e.event))).toBe(true);
     expect(h.source.state()).toMatchObject({ done: true, emitted: 4, problems: 0, firstAt: T });
     expect(h.statuses.at(-1)).toMatchObject({ name: 'replay', state: 'stopped', detail: 'done: 4 events' });
+    await h.clock.advance(10_000);
+    expect(h.source.state().position).toBe(T + 1500); // rests at its end
   });
 
   it('divides the gaps by the speed, and "max" emits everything at once', async () => {

@@ -1,7 +1,7 @@
 import type { CutoverEvent, CutoverEventInput } from '../../../lib/events/event-schema';
 import type { ReplayControl, ReplaySpeed, ReplayState } from '../../../lib/http-contract';
 import type { RecordingHeader } from '../../../lib/recording/recording-header';
-import { type RecordingItem, openRecording } from '../../../lib/recording/recording-reader';
+import { type RecordingBatch, openRecording } from '../../../lib/recording/recording-reader';
 import type { Source, SourceContext } from '../source';
 
 /** Time for the replay's pace; tests pass a manual one. */
@@ -42,7 +42,10 @@ export class ReplaySource implements Source {
   private readonly clock: ReplayClock;
   private readonly chunk: number;
   private context: SourceContext | undefined;
-  private items: AsyncGenerator<RecordingItem> | undefined;
+  private batches: AsyncGenerator<RecordingBatch> | undefined;
+  /** The events of the batch being replayed, from `bufferedIndex` on. */
+  private buffered: CutoverEvent[] = [];
+  private bufferedIndex = 0;
   private headerValue: RecordingHeader | undefined;
   private next: CutoverEvent | undefined;
   private exhausted = false;
@@ -75,9 +78,9 @@ export class ReplaySource implements Source {
   /** Reads the header (a file that is not a recording fails here), then starts emitting. */
   async start(context: SourceContext): Promise<void> {
     this.context = context;
-    const { header, items } = await openRecording(this.options.open());
+    const { header, batches } = await openRecording(this.options.open());
     this.headerValue = header;
-    this.items = items;
+    this.batches = batches;
     this.report();
     this.kick();
   }
@@ -85,7 +88,7 @@ export class ReplaySource implements Source {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimer();
-    await this.items?.return(undefined);
+    await this.batches?.return(undefined);
   }
 
   state(): ReplayState {
@@ -119,7 +122,8 @@ export class ReplaySource implements Source {
   /** Recording time reached: frozen while paused, moving at `speed` while playing. */
   private position(): number | undefined {
     if (this.anchorAt === undefined) return undefined;
-    if (this.speed === 'max') return this.lastAt ?? this.anchorAt;
+    // Past the last event there is nothing to move towards: the replay rests at its end (or the seek target).
+    if (this.speed === 'max' || (this.exhausted && this.next === undefined)) return Math.max(this.lastAt ?? this.anchorAt, this.seekTarget ?? Number.NEGATIVE_INFINITY);
     if (this.paused) return this.anchorAt;
     return this.anchorAt + (this.clock.now() - this.anchorWall) * this.speed;
   }
@@ -155,18 +159,24 @@ export class ReplaySource implements Source {
   }
 
   private async peek(): Promise<CutoverEvent | undefined> {
-    while (this.next === undefined && !this.exhausted && !this.stopped && this.items) {
-      const item = await this.items.next();
-      if (item.done) {
+    while (this.next === undefined && !this.exhausted && !this.stopped && this.batches) {
+      if (this.bufferedIndex < this.buffered.length) {
+        this.next = this.buffered[this.bufferedIndex++];
+        continue;
+      }
+      const batch = await this.batches.next();
+      if (batch.done) {
         this.exhausted = true;
         this.report();
-      } else if (item.value.type === 'event') {
-        this.next = item.value.event;
-      } else {
+        continue;
+      }
+      // A batch is the lines of one chunk of the file: its bad lines are reported as it is read.
+      for (const { line, kind, message } of batch.value.problems) {
         this.problems++;
-        const { line, kind, message } = item.value.problem;
         this.context?.reject(`recording line ${kind}`, `line ${line}: ${message}`);
       }
+      this.buffered = batch.value.events;
+      this.bufferedIndex = 0;
     }
     return this.next;
   }
