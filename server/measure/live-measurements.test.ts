@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CutoverEvent, CutoverEventInput } from '../../lib/events/event-schema';
 import { foldEvents } from '../../lib/fold/reduce';
+import { recordingHeaderSchema } from '../../lib/recording/recording-header';
 import { buildReport } from '../../lib/report/report-model';
 import { EventHub } from '../events/event-hub';
 import { createMetrics } from '../metrics';
@@ -124,6 +125,11 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
     expect(seq).toBe(hub.lastSeq);
     expect(report).toEqual(buildReport(foldEvents(hub.since(0))));
     expect(report.rollouts.map((r) => r.outcome)).toEqual(['complete']);
+    // With the session's recording header set, it is what `cutover report` prints for that recording.
+    const header = recordingHeaderSchema.parse({ format: 'cutover-recording', version: 1, cluster: 'lab:broken', namespace: 'demo', startedAt: 1_800_000_000_000, tool: 'test' });
+    live.setHeader(header);
+    expect(live.report().report).toEqual(buildReport(foldEvents(hub.since(0)), header));
+    expect(live.report().report.recording).toMatchObject({ cluster: 'lab:broken', namespace: 'demo' });
     live.stop();
   });
 

@@ -21,8 +21,6 @@ export interface LiveMeasurementsOptions {
   maxCpuShare?: number;
   /** See PlanOptions.finalizeAfterMs. Default 5000. */
   finalizeAfterMs?: number;
-  /** The session's recording header, if any, for the report's `recording` field. */
-  header?: () => RecordingHeader | undefined;
   logger?: Logger;
   now?: () => number;
   /** Clock for the cost of a recomputation (ms); default performance.now. */
@@ -51,6 +49,7 @@ export class LiveMeasurements {
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private latest: LiveReport | undefined;
+  private header: RecordingHeader | undefined;
   private computedVersion = -1;
   private computedAt = Number.NEGATIVE_INFINITY;
   private lastDurationMs = 0;
@@ -62,6 +61,16 @@ export class LiveMeasurements {
     const share = Math.min(1, Math.max(0.01, options.maxCpuShare ?? 0.1));
     this.idleFactor = 1 / share - 1;
     this.recorder = new MetricsRecorder(options.metrics, { finalizeAfterMs: options.finalizeAfterMs ?? 5000 });
+  }
+
+  /**
+   * The session's recording header, for the report's `recording` field (null until set), so the live
+   * report equals `cutover report` of the session's recording. Set it once the recorder has one.
+   */
+  setHeader(header: RecordingHeader): void {
+    this.header = header;
+    // Rare (once a session): the next report is measured afresh rather than served without it.
+    this.latest = undefined;
   }
 
   /** Folds what the hub already holds, then every event it publishes. */
@@ -105,7 +114,7 @@ export class LiveMeasurements {
     const clock = this.options.elapsedNow ?? (() => performance.now());
     const started = clock();
     try {
-      const report = buildReport(this.state, this.options.header?.());
+      const report = buildReport(this.state, this.header);
       // The hub numbers events from 1: 0 means none folded yet (the empty fold says -1).
       this.latest = { report, seq: Math.max(0, this.state.lastSeq) };
       this.recorder.record(report.rollouts, this.state.now);
