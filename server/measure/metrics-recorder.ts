@@ -22,7 +22,7 @@ export class MetricsRecorder {
     const plan = planObservations(rollouts, nowMs, this.observed, this.options);
     for (const ended of plan.ended) {
       this.observe(ended);
-      this.observed.add(ended.id);
+      this.observed.add(ended.key);
     }
     const seen = new Set<string>();
     for (const gauges of plan.current) {
@@ -34,10 +34,6 @@ export class MetricsRecorder {
       this.clearCurrent(labels);
       this.current.delete(key);
     }
-  }
-
-  hasObserved(id: string): boolean {
-    return this.observed.has(id);
   }
 
   private observe(o: EndedRolloutObservation): void {

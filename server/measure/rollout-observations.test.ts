@@ -52,6 +52,7 @@ describe('planObservations: measurements → metric observations', () => {
     expect(plan.ended).toEqual([
       {
         id: 'demo/web#0',
+        key: `demo/web#0@${T0 + 10_000}`,
         labels,
         outcome: 'complete',
         controlPlaneOverlapSeconds: (m?.controlPlaneOverlapMs.value ?? NaN) / 1000,
@@ -74,8 +75,10 @@ describe('planObservations: measurements → metric observations', () => {
 
   it('an ended rollout already observed is neither observed again nor shown as current', () => {
     const { rollouts, now } = reportAt(30_000);
-    const plan = planObservations(rollouts, now, new Set(['demo/web#0']), FINALIZE);
+    const plan = planObservations(rollouts, now, new Set([`demo/web#0@${T0 + 10_000}`]), FINALIZE);
     expect(plan).toEqual({ ended: [], current: [] });
+    // The same id with another start is another rollout (the Deployment was deleted and created again).
+    expect(planObservations(rollouts, now, new Set([`demo/web#0@${T0}`]), FINALIZE).ended).toHaveLength(1);
   });
 
   it('waits finalizeAfterMs of fold time after the end before observing, and keeps the gauges meanwhile', () => {

@@ -9,6 +9,8 @@ export interface RolloutLabels {
 /** What one ended rollout adds to the histograms and counters, in Prometheus units (seconds, counts). */
 export interface EndedRolloutObservation {
   id: string;
+  /** What makes it observed once: see observationKey. */
+  key: string;
   labels: RolloutLabels;
   outcome: Exclude<RolloutOutcome, 'in-progress'>;
   controlPlaneOverlapSeconds: number;
@@ -52,6 +54,14 @@ export interface PlanOptions {
   finalizeAfterMs: number;
 }
 
+/**
+ * A rollout's id (`namespace/name#index`) repeats when a Deployment is deleted and created again under the
+ * same name; its start time tells the two apart.
+ */
+export function observationKey(r: Pick<RolloutReport, 'id' | 'startedAtMs'>): string {
+  return `${r.id}@${r.startedAtMs}`;
+}
+
 const seconds = (ms: number) => Math.max(0, ms) / 1000;
 
 function lagSeconds(lags: readonly LagFigure[]): Array<{ node: string; seconds: number }> {
@@ -66,6 +76,7 @@ export function endedObservation(r: RolloutReport, outcome: EndedRolloutObservat
   const m = r.measurements;
   return {
     id: r.id,
+    key: observationKey(r),
     labels: labelsOf(r),
     outcome,
     controlPlaneOverlapSeconds: seconds(m.controlPlaneOverlapMs.value),
@@ -100,8 +111,8 @@ export function currentGauges(r: RolloutReport): CurrentRolloutGauges {
 
 /**
  * Maps the session's report onto metric observations. A rollout is observed when it has ended and
- * `finalizeAfterMs` of fold time has passed since, and only if its id is not in `observed`: the caller
- * adds the ids it applied, so a rollout measured many times is observed once.
+ * `finalizeAfterMs` of fold time has passed since, and only if its key is not in `observed`: the caller
+ * adds the keys it applied, so a rollout measured many times is observed once.
  */
 export function planObservations(rollouts: readonly RolloutReport[], nowMs: number, observed: ReadonlySet<string>, options: PlanOptions): ObservationPlan {
   const ended: EndedRolloutObservation[] = [];
@@ -109,9 +120,10 @@ export function planObservations(rollouts: readonly RolloutReport[], nowMs: numb
   for (const r of rollouts) {
     const key = `${r.deployment.namespace}/${r.deployment.name}`;
     const done = r.outcome !== 'in-progress' && r.endedAtMs !== null && nowMs - r.endedAtMs >= options.finalizeAfterMs;
-    if (done && r.outcome !== 'in-progress' && !observed.has(r.id)) ended.push(endedObservation(r, r.outcome));
+    const seen = observed.has(observationKey(r));
+    if (done && r.outcome !== 'in-progress' && !seen) ended.push(endedObservation(r, r.outcome));
     // Rollouts of a Deployment come in start order: the last one is its current one.
-    if (done || observed.has(r.id)) latest.delete(key);
+    if (done || seen) latest.delete(key);
     else latest.set(key, r);
   }
   return { ended, current: [...latest.values()].map(currentGauges) };
