@@ -31,8 +31,16 @@ export interface AttributedRun {
 }
 
 /**
+ * A target that names a Service (`namespace/name`). Agents probing a URL (a Service's address, a node's
+ * proxy) send that URL, which names no Service and so cannot tell Deployments apart.
+ */
+function isServiceRef(target: string | undefined): target is string {
+  return target !== undefined && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(target);
+}
+
+/**
  * Runs that belong to a Deployment: those naming one of its pods, and failures naming no pod whose
- * probed Service fronts it (or, with no target given, failures on any node: nothing says otherwise).
+ * probed Service fronts it (or, with no Service named, failures on any node: nothing says otherwise).
  */
 export function runsOfDeployment(state: FoldState, pods: readonly PodView[]): AttributedRun[] {
   const byName = new Map<string, PodView>();
@@ -44,7 +52,7 @@ export function runsOfDeployment(state: FoldState, pods: readonly PodView[]): At
       if (run.pod !== null) {
         const pod = byName.get(run.pod);
         if (pod) out.push({ run, pod });
-      } else if (run.outcome !== 'served' && (run.target === undefined || services.has(run.target))) {
+      } else if (run.outcome !== 'served' && (!isServiceRef(run.target) || services.has(run.target))) {
         out.push({ run });
       }
     }

@@ -44,7 +44,7 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
   return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
 }
 
-/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
+/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice, less half a probe interval. */
 export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
   const served = seenByPodAndNode(runs);
   const out: PodNodeLag[] = [];
@@ -57,8 +57,9 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
       if (seen.first === undefined) continue;
       const { interval, u } = nodeTiming(state, node);
       const d = seen.first - readyFrom;
-      // The node may have switched up to one probe interval before the first response we saw.
-      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, d - interval - u, d + u + slack), spansGap: slack > 0 });
+      // The node switched between the probe before the first response we saw and that response: the
+      // value is the middle of that interval, so the error is half a probe interval, not a whole one.
+      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d - interval / 2, d - interval - u, d + u + slack), spansGap: slack > 0 });
     }
   }
   return out;
@@ -77,7 +78,7 @@ export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earlie
 
 /**
  * Removal lag (P, N) = last request N sent to P (a response, or a failure known to be P's) − P stopped
- * being ready; the truth is in [last seen, first not seen].
+ * being ready; the truth is in [last seen, first not seen], and the value is the middle of it.
  */
 export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
   const served = seenByPodAndNode(runs);
@@ -95,7 +96,8 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
         endpointAt: stop.at,
         responseAt: seen.last,
         firstNotSeenAt: seen.last + interval,
-        lag: bound(Math.max(0, d), Math.max(0, d - u), Math.max(0, d + interval + u + slack)),
+        // The switch lies in [last seen, first not seen]: the value is its middle (see addLags).
+        lag: bound(Math.max(0, d + interval / 2), Math.max(0, d - u), Math.max(0, d + interval + u + slack)),
         spansGap: slack > 0,
       });
     }
@@ -129,8 +131,16 @@ export function staleResponses(r: RolloutView, pods: readonly PodView[], runs: r
     if (run.outcome !== 'served' || !pod) continue;
     const deletedAt = pod.lane.deletionObservedAt;
     const stop = endpointStopAt(pod, r)?.at;
-    const afterDeletion = deletedAt !== undefined && run.last > deletedAt ? countInWindow(run, deletedAt + 1e-6, Infinity) : exact(0);
-    const afterRemoval = stop !== undefined && run.last > stop ? countInWindow(run, stop + 1e-6, Infinity) : exact(0);
+    // Run times are when probes were sent; a response comes its latency later, and it is the response
+    // that a shutting-down pod served. So a probe counts from `edge − latency` (the run's mean latency).
+    // Bounds from the run's fastest and slowest response.
+    const after = (edge: number | undefined): Bound => {
+      if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
+      const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
+      return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
+    };
+    const afterDeletion = after(deletedAt);
+    const afterRemoval = after(stop);
     if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
     out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
     out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);

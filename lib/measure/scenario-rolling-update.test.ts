@@ -97,11 +97,12 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
 
   it.each([
     // [pod, node, lag, lo, hi]
-    [O(1), 'node-a', 40, 40, 90],
-    [O(1), 'node-b', 50, 50, 100],
-    [O(1), 'node-c', 2_100, 2_090, 2_160],
-    [O(2), 'node-a', 30, 30, 80],
-    [O(3), 'node-c', 60, 50, 120],
+    // The value is the middle of [last seen, first not seen]: last seen + Δ/2.
+    [O(1), 'node-a', 65, 40, 90],
+    [O(1), 'node-b', 75, 50, 100],
+    [O(1), 'node-c', 2_125, 2_090, 2_160],
+    [O(2), 'node-a', 55, 30, 80],
+    [O(3), 'node-c', 85, 50, 120],
   ])('removal lag of %s at %s is %i ms in [%i, %i]', (pod, node, value, lo, hi) => {
     const lag = m?.removalLags.find((l) => l.pod === pod && l.node === node);
     expect(lag?.lag).toEqual({ value, lo, hi });
@@ -110,16 +111,17 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
 
   it('worst removal lag per node', () => {
     expect(m?.removalLagByNode.map((l) => [l.node, l.pod, l.lag.value])).toEqual([
-      ['node-a', O(3), 50],
-      ['node-b', O(1), 50],
-      ['node-c', O(1), 2_100],
+      ['node-a', O(3), 75],
+      ['node-b', O(1), 75],
+      ['node-c', O(1), 2_125],
     ]);
   });
 
   it.each([
-    [N(1), 'node-a', 50, 0, 50],
-    [N(1), 'node-c', 150, 90, 160],
-    [N(3), 'node-b', 50, 0, 50],
+    // The value is the middle of [probe before the first response, first response]: first seen − Δ/2.
+    [N(1), 'node-a', 25, 0, 50],
+    [N(1), 'node-c', 125, 90, 160],
+    [N(3), 'node-b', 25, 0, 50],
   ])('add lag of %s at %s is %i ms in [%i, %i]', (pod, node, value, lo, hi) => {
     expect(m?.addLags.find((l) => l.pod === pod && l.node === node)?.lag).toEqual({ value, lo, hi });
   });
@@ -141,7 +143,7 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
 
   it('mitigation check and advice carry the measured numbers', () => {
     const preStop = m?.mitigation.find((c) => c.id === 'preStop-covers-removal-lag');
-    expect(preStop).toMatchObject({ status: 'fail', numbers: { preStopSleepMs: 1000, maxRemovalLagMs: 2100, maxRemovalLagHiMs: 2160, node: 'node-c' } });
+    expect(preStop).toMatchObject({ status: 'fail', numbers: { preStopSleepMs: 1000, maxRemovalLagMs: 2125, maxRemovalLagHiMs: 2160, node: 'node-c' } });
     expect(m?.mitigation.find((c) => c.id === 'readiness-probe')?.status).toBe('ok');
     expect(m?.mitigation.find((c) => c.id === 'surge-and-unavailable')?.status).toBe('ok');
     const advice = m?.advice.find((a) => a.check === 'preStop-covers-removal-lag')?.text;

@@ -14,7 +14,7 @@ export interface RolloutView {
   endAt?: number;
   /** The end of the measurement window: `endAt`, or "now" while in progress. */
   windowEnd: number;
-  /** Last response served by an old-revision pod within the rollout. */
+  /** Last request within the rollout that an old-revision pod served or that failed short of a new one. */
   dataPlaneDoneAt?: number;
   /** Gaps in any source that overlap the rollout: measurements across them are bounded, not exact. */
   gaps: Gap[];
@@ -24,10 +24,15 @@ export function isNewPod(rollout: RolloutRecord, pod: PodView): boolean {
   return rollout.toHash !== undefined && pod.lane.templateHash === rollout.toHash;
 }
 
+/**
+ * The last request within [from, to] that did not reach the new revision: served by an old pod, or
+ * failed without reaching a new one (a node still sending to a dead old pod, a stale conntrack entry).
+ * Until then the nodes have not switched, so the rollout has not settled.
+ */
 function lastOldResponse(rollout: RolloutRecord, runs: readonly AttributedRun[], from: number, to: number): number | undefined {
   let last: number | undefined;
   for (const { run, pod } of runs) {
-    if (run.outcome !== 'served' || !pod || isNewPod(rollout, pod)) continue;
+    if (pod ? isNewPod(rollout, pod) : run.outcome === 'served') continue;
     if (run.last < from || run.first > to) continue;
     const t = Math.min(run.last, to);
     if (last === undefined || t > last) last = t;
