@@ -171,8 +171,6 @@ describe('accuracy against the lab ground truth (fixed lags 0.2 s, 1 s, 3 s; Δ 
     expect.soft(dropped).toEqual(truthFailures(truth));
     // Each node kept sending to the dead pod for about its lag: the slowest drops the most.
     expect.soft(dropped['node-c']).toBeGreaterThan(dropped['node-a'] ?? 0);
-    expect.soft(m.dropped.total.value).toBe(m.dropped.total.lo);
-    expect.soft(m.dropped.total.value).toBe(m.dropped.total.hi);
     expect.soft(staleByNode(m)).toEqual(truthStale(truth));
   });
 });
