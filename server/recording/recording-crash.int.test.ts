@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CutoverEvent } from '../../lib/events/event-schema';
 import { API_ROUTES } from '../../lib/http-contract';
 import { foldEvents } from '../../lib/fold/reduce';
 import { readRecording } from '../../lib/recording/recording-reader';
@@ -31,11 +32,27 @@ async function expectedReport(text: string): Promise<unknown> {
   return JSON.parse(JSON.stringify(buildReport(foldEvents(recording.events), recording.header))) as unknown;
 }
 
-async function waitForFile(file: string, done: (text: string) => boolean, ms: number): Promise<string> {
+/** The whole lines of a recording being written, read by lib's reader (whatever the line format). */
+async function wholeEvents(text: string): Promise<CutoverEvent[]> {
+  const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+  if (whole === '') return [];
+  return (await readRecording(whole)).events;
+}
+
+async function probeBatches(text: string): Promise<number> {
+  return (await wholeEvents(text)).filter((e) => e.type === 'probes').length;
+}
+
+/** The rollout's new ReplicaSet (revision 2) was recorded. */
+async function newReplicaSetSeen(text: string): Promise<boolean> {
+  return (await wholeEvents(text)).some((e) => e.type === 'object' && e.object.kind === 'ReplicaSet' && e.object.revision === 2);
+}
+
+async function waitForFile(file: string, done: (text: string) => Promise<boolean>, ms: number): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
     const text = await readFile(file, 'utf8').catch(() => '');
-    if (done(text)) return text;
+    if (await done(text)) return text;
     if (Date.now() > deadline) throw new Error(`${file} never got what the test waits for (${text.length} bytes)`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -55,12 +72,11 @@ describe('killing the server mid-recording', () => {
     const [, url] = await serve.waitForOutput(/Cutover dashboard: (http:\/\/\S+)\//, 10_000);
     if (!file || !url) throw new Error('serve printed no recording or URL');
 
-    const probeLines = (text: string) => text.split('\n').filter((line) => line.includes('"type":"probes"')).length;
-    await waitForFile(file, (text) => probeLines(text) >= 3, 30_000);
+    await waitForFile(file, async (text) => (await probeBatches(text)) >= 3, 30_000);
     // Start the scenario's rollout and kill the server while it is going on.
     expect((await fetch(`${url}${API_ROUTES.labRollout}`, { method: 'POST' })).status).toBe(202);
-    const before = probeLines(await readFile(file, 'utf8'));
-    await waitForFile(file, (text) => text.includes('"kind":"ReplicaSet"') && /"revision":2/.test(text) && probeLines(text) >= before + 5, 30_000);
+    const before = await probeBatches(await readFile(file, 'utf8'));
+    await waitForFile(file, async (text) => (await newReplicaSetSeen(text)) && (await probeBatches(text)) >= before + 5, 30_000);
     process.kill(serve.pid, 'SIGKILL');
     expect(await serve.exit(10_000)).toEqual({ code: null, signal: 'SIGKILL' });
 
@@ -75,9 +91,9 @@ describe('killing the server mid-recording', () => {
     // A kill between two writes leaves whole lines; one in the middle of a write is reported, never hidden.
     if (!text.endsWith('\n')) expect(killed.stderr).toMatch(/: truncated: /);
 
-    // The same file cut in the middle of its last whole probe line.
+    // The same file cut in the middle of its last whole line.
     const lines = text.slice(0, text.lastIndexOf('\n')).split('\n');
-    const cutAt = lines.findLastIndex((line) => line.includes('"type":"probes"'));
+    const cutAt = lines.length - 1;
     const cutLine = lines[cutAt] ?? '';
     const cut = `${lines.slice(0, cutAt).join('\n')}\n${cutLine.slice(0, Math.floor(cutLine.length / 2))}`;
     const cutFile = path.join(dir, 'cut.jsonl');
