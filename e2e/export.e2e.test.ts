@@ -91,4 +91,23 @@ describe('exports of a replayed recording', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  for (const viewport of VIEWPORTS) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      it(`lays out the recording page and the list at ${viewport.width}x${viewport.height}, ${colorScheme}`, async () => {
+        const page = await browser.newPage({ viewport, colorScheme });
+        const errors = watchConsole(page);
+        await page.goto(`${cutover.url}/recordings`);
+        await page.getByText('export-sample').first().waitFor({ timeout: 15_000 });
+        await page.screenshot({ path: screenshotPath(`recordings-${viewport.width}x${viewport.height}-${colorScheme}`), fullPage: true });
+        await page.goto(`${cutover.url}/recordings/export-sample`);
+        await page.getByTestId('lane-nodes').waitFor({ timeout: 20_000 });
+        // Nothing sticks out of the page sideways (clipped or overflowing text would).
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        await page.screenshot({ path: screenshotPath(`recording-${viewport.width}x${viewport.height}-${colorScheme}`), fullPage: true });
+        expect(errors).toEqual([]);
+        await page.close();
+      });
+    }
+  }
 });

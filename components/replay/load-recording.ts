@@ -14,5 +14,7 @@ export async function fetchRecording(id: string): Promise<LoadedRecording> {
   const text = await response.text();
   // The UI bench measures from here to the timeline drawn (see Timeline).
   performance.mark('cutover:recording-fetched');
-  return parseRecording(id, text);
+  const recording = await parseRecording(id, text);
+  performance.mark('cutover:recording-parsed');
+  return recording;
 }

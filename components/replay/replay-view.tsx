@@ -31,6 +31,7 @@ export interface LoadedRecording {
 export function ReplayView({ recording, initialT }: { recording: LoadedRecording; initialT: string | null }) {
   const { fold, history } = useMemo(() => {
     const fold = foldEvents(recording.events);
+    performance.mark('cutover:recording-folded');
     return { fold, history: recordReplicaSetEvents(createReplicaSetHistory(), recording.events) };
   }, [recording]);
   const range = useMemo(() => {

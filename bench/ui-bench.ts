@@ -1,0 +1,75 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchBrowser } from '../e2e/support/browser';
+import { startCutover } from '../e2e/support/cutover-process';
+import { formatRecording } from '../lib/recording/recording-writer';
+import { UI_BENCH_RECORDING, generateRolloutRecording } from './ui-bench-data';
+
+/**
+ * The dashboard in Chromium on a 200-pod, 100-node, 1-hour rollout recording served by `cutover serve`:
+ * render time (recording fetched → timeline drawn, from the page's own performance marks, split into
+ * parse, fold, and measure + lay out + render), and the cost of scrubbing (cursor moves with the keyboard,
+ * as a user does). Needs a built app (`npm run build`); run it under the build lock.
+ */
+export async function runUiBench(moves = 60): Promise<Record<string, number | string>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cutover-ui-bench-'));
+  const { header, events } = generateRolloutRecording(UI_BENCH_RECORDING);
+  const file = path.join(dir, 'ui-bench.jsonl');
+  await writeFile(file, formatRecording(header, events));
+  const bytes = (await stat(file)).size;
+  const cutover = await startCutover(['--no-record', '--recordings', dir]);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${cutover.url}/recordings/ui-bench`);
+    await page.waitForFunction(() => performance.getEntriesByName('cutover:timeline-drawn').length > 0, undefined, { timeout: 300_000, polling: 100 });
+    // Page scripts go in as text: tsx would wrap named functions in a helper the page does not have.
+    const render = (await page.evaluate(`(async () => {
+      // Two frames after the commit: the drawn timeline has been painted.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const painted = performance.now();
+      const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN;
+      return { fetched: at('cutover:recording-fetched'), parsed: at('cutover:recording-parsed'), folded: at('cutover:recording-folded'), drawn: at('cutover:timeline-drawn'), painted, svgElements: document.querySelectorAll('[data-testid="timeline"] svg *').length };
+    })()`)) as { fetched: number; parsed: number; folded: number; drawn: number; painted: number; svgElements: number };
+    const before = Number(await page.getByTestId('cursor-time').getAttribute('data-cursor'));
+    const scrub = (await page.evaluate(`(async (n) => {
+      let update = 0;
+      let worst = 0;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', shiftKey: i % 2 === 1 }));
+        // React flushes a keydown's update before the next task; reading layout makes the browser lay it out.
+        await new Promise((r) => setTimeout(r, 0));
+        void document.body.offsetHeight;
+        const dt = performance.now() - t0;
+        update += dt;
+        worst = Math.max(worst, dt);
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return { updateMs: update / n, worstMs: worst, frameMs: (performance.now() - start) / n };
+    })(${moves})`)) as { updateMs: number; worstMs: number; frameMs: number };
+    const after = Number(await page.getByTestId('cursor-time').getAttribute('data-cursor'));
+    if (!(after > before)) throw new Error('scrubbing did not move the cursor');
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+    return {
+      'recording': `${UI_BENCH_RECORDING.replicas * 2} pods, ${UI_BENCH_RECORDING.nodes} nodes, ${UI_BENCH_RECORDING.durationMs / 60_000} min, ${events.length} events, ${(bytes / 1e6).toFixed(1)} MB`,
+      'render ms (fetched → drawn)': Math.round(render.drawn - render.fetched),
+      '  parse ms': Math.round(render.parsed - render.fetched),
+      '  fold ms': Math.round(render.folded - render.parsed),
+      '  measure + lay out + render ms': Math.round(render.drawn - render.folded),
+      'painted ms (fetched → painted)': Math.round(render.painted - render.fetched),
+      'timeline SVG elements': render.svgElements,
+      [`scrub ms per move (update, ${moves} moves)`]: Number(scrub.updateMs.toFixed(1)),
+      'scrub worst move ms': Number(scrub.worstMs.toFixed(1)),
+      'scrub ms per move (frame to frame)': Number(scrub.frameMs.toFixed(1)),
+    };
+  } finally {
+    await browser.close();
+    await cutover.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
