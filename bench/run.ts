@@ -14,6 +14,7 @@ const BENCHES: Bench[] = [
   { name: 'fold', file: './fold-bench.ts', run: 'runFoldBench' },
   { name: 'lab', file: './lab-bench.ts', run: 'runLabBench' },
   { name: 'ingest', file: './ingest-bench.ts', run: 'runIngestBench' },
+  { name: 'latency', file: './latency-bench.ts', run: 'runLatencyBench' },
   { name: 'ui', file: './ui-bench.ts', run: 'runUiBench' },
 ];
 
