@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { slimObjectSchema } from '../kube/slim-object';
 import { probeRunTupleSchema } from '../probes/probe-run';
 
-/** Bumped on any change that an older reader could misread; recordings carry it in their header. */
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change that an older reader could misread; recordings carry it in their header.
+ * 2: recordings may hold compact probe-batch lines (lib/recording/compact-probe-line.ts); events unchanged.
+ */
+export const EVENT_SCHEMA_VERSION = 2;
 
 const envelope = {
   /** Assigned by the server's event hub, strictly increasing within a session. */

@@ -1,10 +1,22 @@
 import type { DataPlaneEvent, ProbeBatchEvent } from '../events/event-schema';
-import type { FoldState, NodeProbeTrack, ProbeRunRecord } from './fold-types';
+import type { FoldState, NodeProbeTrack, ProbeRunKind, ProbeRunRecord } from './fold-types';
+
+/** The kind of a result (found by pod, then a scan of the few kinds seen from it; no key string per run). */
+function runKind(state: FoldState, pod: string, outcome: ProbeRunKind['outcome'], revision: string | null, status: number | null, target: string | undefined): ProbeRunKind {
+  let kinds = state.probeKinds.get(pod);
+  if (!kinds) state.probeKinds.set(pod, (kinds = []));
+  for (const kind of kinds) {
+    if (kind.outcome === outcome && kind.revision === revision && kind.status === status && kind.target === target) return kind;
+  }
+  const kind: ProbeRunKind = { outcome, revision, status, target, index: state.probeKindCount++ };
+  kinds.push(kind);
+  return kind;
+}
 
 function nodeTrack(state: FoldState, node: string, at: number): NodeProbeTrack {
   let track = state.nodes.get(node);
   if (!track) {
-    track = { node, intervalMs: 0, maxUncertaintyMs: 0, runs: [], open: new Map(), firstAt: at, lastAt: at };
+    track = { node, intervalMs: 0, maxUncertaintyMs: 0, runs: [], open: [], firstAt: at, lastAt: at };
     state.nodes.set(node, track);
   }
   return track;
@@ -14,7 +26,7 @@ function nodeTrack(state: FoldState, node: string, at: number): NodeProbeTrack {
  * Appends a batch's runs to the node's runs. In steady state a run extends the open run of the same
  * pod/outcome when it follows within `runMergeGapMs`, so steady traffic stays a handful of runs; while a
  * rollout is going on runs are kept as sent, so transitions keep exact times and counts.
- * Hot path: no allocation beyond the key string and new runs.
+ * Hot path: no allocation beyond new runs.
  */
 export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
   const track = nodeTrack(state, e.node, e.at);
@@ -26,18 +38,9 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
   const target = e.target;
   for (const r of e.runs) {
     const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum] = r;
-    // Open runs are found by pod, then by a scan of the few outcomes seen for it: no key string per run.
-    const podKey = pod ?? '';
-    let open = track.open.get(podKey);
-    let match: ProbeRunRecord | undefined;
-    if (open) {
-      for (const candidate of open) {
-        if (candidate.outcome === outcome && candidate.revision === revision && candidate.status === status && candidate.target === target) {
-          match = candidate;
-          break;
-        }
-      }
-    }
+    const kind = runKind(state, pod ?? '', outcome, revision, status, target);
+    const open = track.open;
+    const match = open[kind.index];
     if (steady && match !== undefined && first - match.last <= gapMs && last - match.first >= -gapMs) {
       if (first < match.first) match.first = first;
       if (last > match.last) match.last = last;
@@ -49,15 +52,16 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     }
     const run: ProbeRunRecord = { node: e.node, outcome, pod, revision, status, first, last, count, latMin, latMax, latSum, target };
     track.runs.push(run);
-    if (!open) track.open.set(podKey, (open = []));
-    if (match) open[open.indexOf(match)] = run;
-    else open.push(run);
+    // Filled up to the slot, so the array never turns sparse (a dictionary) when a node meets a new kind late.
+    while (open.length < kind.index) open.push(undefined);
+    open[kind.index] = run;
   }
 }
 
 /** An agent that went quiet: runs on either side of the silence must not be merged across it. */
 export function closeNodeRuns(state: FoldState, node: string): void {
-  state.nodes.get(node)?.open.clear();
+  const track = state.nodes.get(node);
+  if (track) track.open = [];
 }
 
 export function applyDataPlane(state: FoldState, e: DataPlaneEvent): void {

@@ -17,6 +17,8 @@ export function createFoldState(options: Partial<FoldOptions> = {}): FoldState {
     endpoints: new Map(),
     slices: new Map(),
     nodes: new Map(),
+    probeKinds: new Map(),
+    probeKindCount: 0,
     gaps: [],
     markers: [],
     dataPlane: [],

@@ -138,13 +138,26 @@ export interface ProbeRunRecord extends ProbeRun {
   target: string | undefined;
 }
 
+/** One kind of probe result from one pod: results of the same kind extend the same open run. */
+export interface ProbeRunKind {
+  outcome: ProbeRun['outcome'];
+  revision: string | null;
+  status: number | null;
+  target: string | undefined;
+  /** Its slot in every node's `open`. */
+  index: number;
+}
+
 export interface NodeProbeTrack {
   node: string;
   intervalMs: number;
   maxUncertaintyMs: number;
   runs: ProbeRunRecord[];
-  /** The open runs (that new results may extend) by pod name ('' for failures naming no pod). */
-  open: Map<string, ProbeRunRecord[]>;
+  /**
+   * The open run (that new results may extend) of each kind of result, at the kind's `index`: a slot
+   * rather than a map per node, so a run finds its kind in the small table all nodes share.
+   */
+  open: Array<ProbeRunRecord | undefined>;
   firstAt: number;
   lastAt: number;
 }
@@ -191,6 +204,9 @@ export interface FoldState {
   /** Slice uid → keys of the endpoint tracks it lists. */
   slices: Map<string, { namespace: string; serviceName?: string; keys: Set<string> }>;
   nodes: Map<string, NodeProbeTrack>;
+  /** Pod name ('' for failures naming no pod) → the kinds of result seen from it on any node. */
+  probeKinds: Map<string, ProbeRunKind[]>;
+  probeKindCount: number;
   gaps: Gap[];
   /** The latest gap of a Kubernetes source: resynced objects are bounded below by its start. */
   lastKubeGap?: Gap;

@@ -12,14 +12,14 @@ const run = fc.tuple(
   fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 700 }), anyValue),
   fc.integer({ min: 0, max: 100 }),
   fc.oneof(fc.integer({ min: 0, max: 100 }), anyValue),
-  fc.oneof(fc.integer({ min: -1, max: 5 }), anyValue),
+  fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 53), anyValue),
   fc.oneof(fc.nat(5), anyValue),
   fc.nat(10),
   fc.oneof(fc.nat(50), anyValue),
 );
 const batch = fc.record(
   {
-    seq: fc.oneof(fc.nat(), anyValue),
+    seq: fc.oneof(fc.nat(), fc.constant(2 ** 53), anyValue),
     at: fc.oneof(fc.integer(), anyValue),
     type: fc.oneof(fc.constant('probes'), fc.constant('marker')),
     node: fc.oneof(fc.constantFrom('node-a', ''), anyValue),

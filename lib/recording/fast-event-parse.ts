@@ -16,27 +16,39 @@ function isOutcome(v: unknown): v is ProbeOutcome {
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNullableName = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length > 0);
 
-function run(t: unknown): ProbeRunTuple | undefined {
-  if (!Array.isArray(t) || t.length !== 10) return undefined;
-  const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum]: unknown[] = t;
+/** A run from its ten values, if `probeRunTupleSchema` would take them (shared with the compact line reader). */
+export function checkedRun(outcome: unknown, pod: unknown, revision: unknown, status: unknown, first: unknown, last: unknown, count: unknown, latMin: unknown, latMax: unknown, latSum: unknown): ProbeRunTuple | undefined {
   if (!isOutcome(outcome) || !isNullableName(pod) || !isNullableName(revision)) return undefined;
   if (status !== null && !(Number.isInteger(status) && typeof status === 'number' && status >= 100 && status <= 599)) return undefined;
   if (!isFiniteNumber(first) || !isFiniteNumber(last) || first > last) return undefined;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count <= 0) return undefined;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count <= 0) return undefined;
   if (!isFiniteNumber(latMin) || !isFiniteNumber(latMax) || !isFiniteNumber(latSum) || latMin < 0 || latMax < latMin || latSum < 0) return undefined;
   return [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum];
+}
+
+function run(t: unknown): ProbeRunTuple | undefined {
+  if (!Array.isArray(t) || t.length !== 10) return undefined;
+  return checkedRun(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function fastParseEvent(raw: unknown): CutoverEvent | undefined {
-  if (!isRecord(raw) || raw.type !== 'probes') return undefined;
-  const { seq, at, node, target, intervalMs, offsetUncertaintyMs, runs } = raw;
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || !isFiniteNumber(at)) return undefined;
+/** A probe batch without its runs, if `probeBatchEventSchema` would take these fields; `target` undefined when absent. */
+export function checkedBatch(seq: unknown, at: unknown, node: unknown, target: unknown, intervalMs: unknown, offsetUncertaintyMs: unknown, runs: ProbeRunTuple[]): ProbeBatchEvent | undefined {
+  // zod's int() is a safe integer.
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || !isFiniteNumber(at)) return undefined;
   if (typeof node !== 'string' || node.length === 0 || (target !== undefined && typeof target !== 'string')) return undefined;
   if (!isFiniteNumber(intervalMs) || intervalMs <= 0 || !isFiniteNumber(offsetUncertaintyMs) || offsetUncertaintyMs < 0) return undefined;
+  const event: ProbeBatchEvent = { seq, at, type: 'probes', node, intervalMs, offsetUncertaintyMs, runs };
+  if (target !== undefined) event.target = target;
+  return event;
+}
+
+export function fastParseEvent(raw: unknown): CutoverEvent | undefined {
+  if (!isRecord(raw) || raw.type !== 'probes') return undefined;
+  const { runs } = raw;
   if (!Array.isArray(runs)) return undefined;
   const parsed: ProbeRunTuple[] = new Array<ProbeRunTuple>(runs.length);
   for (let i = 0; i < runs.length; i++) {
@@ -44,7 +56,5 @@ export function fastParseEvent(raw: unknown): CutoverEvent | undefined {
     if (!r) return undefined;
     parsed[i] = r;
   }
-  const event: ProbeBatchEvent = { seq, at, type: 'probes', node, intervalMs, offsetUncertaintyMs, runs: parsed };
-  if (target !== undefined) event.target = target;
-  return event;
+  return checkedBatch(raw.seq, raw.at, raw.node, raw.target, raw.intervalMs, raw.offsetUncertaintyMs, parsed);
 }

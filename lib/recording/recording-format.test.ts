@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CutoverEvent } from '../events/event-schema';
+import { EVENT_SCHEMA_VERSION, type CutoverEvent } from '../events/event-schema';
 import { migrationFrom } from './recording-migrations';
-import { RecordingFormatError, numberedLines, readRecording } from './recording-reader';
+import { LineCutter, RecordingFormatError, readRecording } from './recording-reader';
 import { formatEvent, formatHeader, formatRecording } from './recording-writer';
 
 const header = { cluster: 'lab', namespace: 'demo', startedAt: 1_795_300_000_000, tool: 'cutover test' };
@@ -17,7 +17,7 @@ describe('recording format', () => {
     for (const size of [1, 7, 64, text.length]) {
       const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
       const read = await readRecording(chunks);
-      expect(read.header).toMatchObject({ ...header, format: 'cutover-recording', version: 1, timeSource: 'received' });
+      expect(read.header).toMatchObject({ ...header, format: 'cutover-recording', version: EVENT_SCHEMA_VERSION, timeSource: 'received' });
       expect(read.events).toEqual(events);
       expect(read.problems).toEqual([]);
     }
@@ -49,14 +49,20 @@ describe('recording format', () => {
     expect(migrationFrom(1, {}, 2)).toEqual({ ok: false, error: 'no migration from recording version 1 to 2' });
   });
 
-  it('numbers lines across chunk boundaries', async () => {
-    const lines = [];
-    for await (const l of numberedLines(['a\nb', 'c\n', '\nd'])) lines.push(l);
+  it('numbers lines across chunk boundaries', () => {
+    const lines: Array<{ line: number; text: string; complete: boolean }> = [];
+    const each = (text: string, line: number, complete: boolean) => lines.push({ line, text, complete });
+    const cutter = new LineCutter();
+    for (const chunk of ['a\nb', 'c', '', 'd\n', '\ne']) {
+      cutter.push(chunk);
+      while (cutter.cut(1, each));
+    }
+    cutter.end(each);
     expect(lines).toEqual([
       { line: 1, text: 'a', complete: true },
-      { line: 2, text: 'bc', complete: true },
+      { line: 2, text: 'bcd', complete: true },
       { line: 3, text: '', complete: true },
-      { line: 4, text: 'd', complete: false },
+      { line: 4, text: 'e', complete: false },
     ]);
   });
 });

@@ -1,10 +1,14 @@
 import { EVENT_SCHEMA_VERSION } from '../events/event-schema';
 
 /**
- * Steps that lift an event line written in version N to version N + 1. Empty while there has only been
- * version 1: the hook is here so that the first schema change adds a step rather than breaking old files.
+ * Steps that lift an event line written in version N to version N + 1.
+ * 1 → 2: version 2 added the compact probe-batch line (compact-probe-line.ts) and still reads every
+ * version 1 line as it is, so the step is the identity; the version bump is what makes an older Cutover
+ * refuse a version 2 file clearly instead of calling its compact lines invalid.
  */
-export const MIGRATIONS: Readonly<Record<number, (line: unknown) => unknown>> = {};
+export const MIGRATIONS: Readonly<Record<number, (line: unknown) => unknown>> = {
+  1: (line) => line,
+};
 
 export type MigrationResult = { ok: true; migrate: (line: unknown) => unknown } | { ok: false; error: string };
 

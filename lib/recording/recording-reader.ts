@@ -1,4 +1,5 @@
 import { type CutoverEvent, cutoverEventSchema } from '../events/event-schema';
+import { compactProbeLineSchema, fastParseCompactProbeLine } from './compact-probe-line';
 import { fastParseEvent } from './fast-event-parse';
 import { type RecordingHeader, recordingHeaderSchema } from './recording-header';
 import { migrationFrom } from './recording-migrations';
@@ -10,25 +11,57 @@ export interface RecordingProblem {
   message: string;
 }
 
-export type RecordingItem =
-  | { type: 'event'; line: number; event: CutoverEvent }
-  | { type: 'problem'; problem: RecordingProblem };
+/** What the lines completed by one chunk of text held, in file order within each list. */
+export interface RecordingBatch {
+  events: CutoverEvent[];
+  problems: RecordingProblem[];
+}
 
-/** Cuts a stream of text chunks into numbered lines; the last one says whether it ended with a newline. */
-export async function* numberedLines(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<{ line: number; text: string; complete: boolean }> {
-  let carry = '';
-  let line = 0;
-  for await (const chunk of chunks) {
-    carry += chunk;
-    let start = 0;
-    for (let nl = carry.indexOf('\n', start); nl >= 0; nl = carry.indexOf('\n', start)) {
-      line++;
-      yield { line, text: carry.slice(start, nl), complete: true };
-      start = nl + 1;
-    }
-    carry = carry.slice(start);
+type EachLine = (text: string, line: number, complete: boolean) => void;
+
+/**
+ * Cuts text chunks into numbered lines, synchronously, a bounded number of lines at a time. Only a line
+ * split across chunks is ever concatenated, so reading is linear in the size of the text.
+ */
+export class LineCutter {
+  private chunk = '';
+  private pos = 0;
+  private carry = '';
+  private line = 0;
+
+  /** The next chunk of text; the previous one must have been cut to its end. */
+  push(chunk: string): void {
+    this.chunk = chunk;
+    this.pos = 0;
   }
-  if (carry.length > 0) yield { line: line + 1, text: carry, complete: false };
+
+  /** Calls `each` for up to `max` whole lines; false when the chunk is used up (push the next one, or end). */
+  cut(max: number, each: EachLine): boolean {
+    const chunk = this.chunk;
+    for (let n = 0; n < max; n++) {
+      const nl = chunk.indexOf('\n', this.pos);
+      if (nl < 0) {
+        if (this.pos < chunk.length) this.carry += chunk.slice(this.pos);
+        this.chunk = '';
+        this.pos = 0;
+        return false;
+      }
+      let text = chunk.slice(this.pos, nl);
+      if (this.carry.length > 0) {
+        text = this.carry + text;
+        this.carry = '';
+      }
+      this.pos = nl + 1;
+      each(text, ++this.line, true);
+    }
+    return true;
+  }
+
+  /** The last line, when the text did not end with a newline. */
+  end(each: EachLine): void {
+    if (this.carry.length > 0) each(this.carry, ++this.line, false);
+    this.carry = '';
+  }
 }
 
 export class RecordingFormatError extends Error {}
@@ -40,62 +73,112 @@ function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; me
     .join('; ');
 }
 
-/**
- * Reads a recording as a stream: the header first (a missing or unreadable header, or a version this
- * code cannot migrate, throws RecordingFormatError), then every event line. A line that is not a valid
- * event is reported as a problem with its line number, and reading goes on.
- */
-export async function openRecording(chunks: AsyncIterable<string> | Iterable<string>): Promise<{ header: RecordingHeader; items: AsyncGenerator<RecordingItem> }> {
-  const lines = numberedLines(chunks);
-  let first = await lines.next();
-  while (!first.done && first.value.text.trim() === '') first = await lines.next();
-  if (first.done) throw new RecordingFormatError('empty recording: no header line');
+function parseHeader(text: string, line: number): RecordingHeader {
   let rawHeader: unknown;
   try {
-    rawHeader = JSON.parse(first.value.text) as unknown;
+    rawHeader = JSON.parse(text) as unknown;
   } catch {
-    throw new RecordingFormatError(`line ${first.value.line}: the header is not JSON`);
+    throw new RecordingFormatError(`line ${line}: the header is not JSON`);
   }
   const header = recordingHeaderSchema.safeParse(rawHeader);
-  if (!header.success) throw new RecordingFormatError(`line ${first.value.line}: not a Cutover recording header (${describeIssues(header.error)})`);
-  const migration = migrationFrom(header.data.version);
-  if (!migration.ok) throw new RecordingFormatError(migration.error);
-  const migrate = migration.migrate;
+  if (!header.success) throw new RecordingFormatError(`line ${line}: not a Cutover recording header (${describeIssues(header.error)})`);
+  return header.data;
+}
 
-  async function* items(): AsyncGenerator<RecordingItem> {
-    for await (const { line, text, complete } of lines) {
-      if (text.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text) as unknown;
-      } catch {
-        yield { type: 'problem', problem: complete ? { line, kind: 'invalid', message: 'not JSON' } : { line, kind: 'truncated', message: 'last line cut off (the writer stopped mid-line)' } };
-        continue;
-      }
-      const migrated = migrate(raw);
-      // Probe batches are nearly every line: a hand-written check (kept equal to the schema by a property
-      // test) takes them; everything else, and anything it refuses, goes through zod, which explains errors.
-      const fast = fastParseEvent(migrated);
-      if (fast) {
-        yield { type: 'event', line, event: fast };
-        continue;
-      }
-      const parsed = cutoverEventSchema.safeParse(migrated);
-      if (parsed.success) yield { type: 'event', line, event: parsed.data };
-      else yield { type: 'problem', problem: { line, kind: complete ? 'invalid' : 'truncated', message: `not a valid event: ${describeIssues(parsed.error)}` } };
+/** Reads one event line into `out`: an event, a problem, or nothing for a blank line. */
+function readLine(migrate: (line: unknown) => unknown, text: string, line: number, complete: boolean, out: RecordingBatch): void {
+  if (text.length === 0) return;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text) as unknown;
+  } catch {
+    if (text.trim() === '') return;
+    out.problems.push(complete ? { line, kind: 'invalid', message: 'not JSON' } : { line, kind: 'truncated', message: 'last line cut off (the writer stopped mid-line)' });
+    return;
+  }
+  const migrated = migrate(raw);
+  // Probe batches are nearly every line: hand-written checks (kept equal to the schemas by property
+  // tests) take them; everything else, and anything they refuse, goes through zod, which explains errors.
+  const isArray = Array.isArray(migrated);
+  const fast = isArray ? fastParseCompactProbeLine(migrated) : fastParseEvent(migrated);
+  if (fast) {
+    out.events.push(fast);
+    return;
+  }
+  const parsed = isArray ? compactProbeLineSchema.safeParse(migrated) : cutoverEventSchema.safeParse(migrated);
+  if (parsed.success) out.events.push(parsed.data);
+  else out.problems.push({ line, kind: complete ? 'invalid' : 'truncated', message: `not a valid event: ${describeIssues(parsed.error)}` });
+}
+
+/**
+ * Lines per batch: small enough that a batch's events die young (a batch of a whole 1 MB chunk outlives
+ * garbage collections and gets copied and promoted), large enough that the await per batch costs nothing.
+ */
+const BATCH_LINES = 1000;
+
+export interface OpenedRecording {
+  header: RecordingHeader;
+  /** The events and problems, in batches of at most BATCH_LINES lines (none empty). */
+  batches: AsyncGenerator<RecordingBatch>;
+}
+
+/**
+ * Reads a recording as a stream: the header first (a missing or unreadable header, or a version this
+ * code cannot migrate, throws RecordingFormatError), then every event line, parsed synchronously in
+ * batches of lines. A line that is not a valid event is reported as a problem with its line number, and reading
+ * goes on.
+ */
+export async function openRecording(chunks: AsyncIterable<string> | Iterable<string>): Promise<OpenedRecording> {
+  let header: RecordingHeader | undefined;
+  let migrate: (line: unknown) => unknown = (line) => line;
+  let pending: RecordingBatch = { events: [], problems: [] };
+  const onLine: EachLine = (text, line, complete) => {
+    if (header) return readLine(migrate, text, line, complete, pending);
+    if (text.trim() === '') return;
+    header = parseHeader(text, line);
+    const migration = migrationFrom(header.version);
+    if (!migration.ok) throw new RecordingFormatError(migration.error);
+    migrate = migration.migrate;
+  };
+  const cutter = new LineCutter();
+  const source = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
+  let ended = false;
+  /** Cuts up to `max` lines; at the end of a chunk reads the next one. False once the text is used up. */
+  const step = async (max: number): Promise<boolean> => {
+    if (cutter.cut(max, onLine)) return true;
+    if (ended) return false;
+    const next = await source.next();
+    if (next.done) {
+      ended = true;
+      cutter.end(onLine);
+    } else cutter.push(String(next.value));
+    return true;
+  };
+  while (!header && (await step(1)));
+  if (!header) throw new RecordingFormatError('empty recording: no header line');
+
+  async function* batches(): AsyncGenerator<RecordingBatch> {
+    let more = true;
+    while (more) {
+      more = await step(BATCH_LINES);
+      if (pending.events.length === 0 && pending.problems.length === 0) continue;
+      const batch = pending;
+      pending = { events: [], problems: [] };
+      yield batch;
     }
   }
-  return { header: header.data, items: items() };
+  return { header, batches: batches() };
 }
 
 /** Reads a whole recording into memory: header, events in file order, and the problems met. */
 export async function readRecording(source: string | AsyncIterable<string> | Iterable<string>): Promise<{ header: RecordingHeader; events: CutoverEvent[]; problems: RecordingProblem[] }> {
-  const { header, items } = await openRecording(typeof source === 'string' ? [source] : source);
-  const events: CutoverEvent[] = [];
+  const { header, batches } = await openRecording(typeof source === 'string' ? [source] : source);
+  let events: CutoverEvent[] | undefined;
   const problems: RecordingProblem[] = [];
-  for await (const item of items) {
-    if (item.type === 'event') events.push(item.event);
-    else problems.push(item.problem);
+  for await (const batch of batches) {
+    if (!events) events = batch.events;
+    else for (const event of batch.events) events.push(event);
+    for (const problem of batch.problems) problems.push(problem);
   }
-  return { header, events, problems };
+  return { header, events: events ?? [], problems };
 }

@@ -1,4 +1,5 @@
 import { EVENT_SCHEMA_VERSION, type CutoverEvent } from '../events/event-schema';
+import { encodeCompactProbeLine } from './compact-probe-line';
 import { RECORDING_FORMAT, type RecordingHeader, type RecordingHeaderInput, recordingHeaderSchema } from './recording-header';
 
 /** The header line of a new recording (with its newline), in the current version. */
@@ -7,8 +8,15 @@ export function formatHeader(header: Omit<RecordingHeaderInput, 'format' | 'vers
   return `${JSON.stringify(full)}\n`;
 }
 
-/** One event line (with its newline). One line each, so a crash loses at most the line being written. */
+/**
+ * One event line (with its newline). One line each, so a crash loses at most the line being written.
+ * Probe batches take the compact line when it gives the event back exactly (see compact-probe-line).
+ */
 export function formatEvent(event: CutoverEvent): string {
+  if (event.type === 'probes') {
+    const compact = encodeCompactProbeLine(event);
+    if (compact) return `${JSON.stringify(compact)}\n`;
+  }
   return `${JSON.stringify(event)}\n`;
 }
 
