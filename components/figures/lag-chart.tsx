@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LagChartRow } from '../../lib/views/lag-chart-rows';
 import { formatMs } from '../../lib/views/headline-figures';
@@ -9,7 +10,7 @@ import { OKABE_ITO } from '../../lib/views/revision-palette';
  * Worst add and removal lag per node with their error bars, against the Deployment's preStop sleep (what
  * covers a removal lag) and minReadySeconds (what covers an add lag).
  */
-export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagChartRow[]; preStopMs: number; minReadyMs: number }) {
+export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagChartRow[]; preStopMs: number; minReadyMs: number }) {
   if (rows.length === 0) return null;
   const height = Math.min(440, 106 + rows.length * 34);
   return (
@@ -17,7 +18,7 @@ export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagCh
       <h2>Lag per node</h2>
       <BarChart responsive style={{ width: '100%', height }} data={rows as LagChartRow[]} layout="vertical" margin={{ left: 20, right: 40, top: 24, bottom: 8 }}>
         <CartesianGrid horizontal={false} strokeOpacity={0.3} />
-        <XAxis type="number" allowDecimals={false} domain={[0, (max: number) => Math.max(max, preStopMs, minReadyMs, 100)]} tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
+        <XAxis type="number" allowDecimals={false} tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
         <YAxis type="category" dataKey="node" width={110} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
         <Tooltip formatter={(v) => (typeof v === 'number' ? formatMs(v) : String(v))} isAnimationActive={false} contentStyle={{ background: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' }} />
         <Legend />
@@ -32,4 +33,4 @@ export function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagCh
       </BarChart>
     </section>
   );
-}
+});

@@ -1,5 +1,6 @@
 'use client';
 
+import { useMemo } from 'react';
 import { preStopSleepSeconds } from '../../lib/kube/slim-container';
 import type { Report, RolloutReport } from '../../lib/report/report-model';
 import { headlineFigures } from '../../lib/views/headline-figures';
@@ -31,6 +32,9 @@ export function RolloutView({ selection, report, model, cursor, onSeek, exportNa
   const settings = selection.measurements?.rollout.record.settings ?? selection.deployment?.track.current;
   const preStopMs = settings ? preStopSleepSeconds(settings.containers) * 1000 : 0;
   const minReadyMs = (settings?.minReadySeconds ?? 0) * 1000;
+  // The cursor re-renders this view on every scrub step: what does not depend on it is computed once.
+  const lagRows = useMemo(() => lagChartRows(report), [report]);
+  const figures = useMemo(() => headlineFigures(report), [report]);
   const label = selection.measurements ? outcomeLabel(selection.measurements.rollout, source) : { text: report.outcome, cutShort: false };
   return (
     <article className="rollout" data-testid="rollout" data-rollout={report.id} data-outcome={report.outcome} data-cut-short={label.cutShort}>
@@ -43,10 +47,10 @@ export function RolloutView({ selection, report, model, cursor, onSeek, exportNa
           {label.note}
         </p>
       ) : null}
-      <HeadlineFigures figures={headlineFigures(report)} />
+      <HeadlineFigures figures={figures} />
       <AdviceList advice={report.advice} checks={report.mitigation} />
       <Timeline model={model} {...(cursor !== undefined ? { cursor } : {})} {...(onSeek ? { onSeek } : {})} />
-      <LagChart rows={lagChartRows(report)} preStopMs={preStopMs} minReadyMs={minReadyMs} />
+      <LagChart rows={lagRows} preStopMs={preStopMs} minReadyMs={minReadyMs} />
     </article>
   );
 }

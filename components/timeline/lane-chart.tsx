@@ -5,8 +5,9 @@ import { ComposedChart, Line, ReferenceArea, ReferenceLine, XAxis, YAxis } from 
 import type { Gap } from '../../lib/fold/fold-types';
 import type { Span } from '../../lib/measure/intervals';
 import type { OverlapBands } from '../../lib/views/timeline-model';
+import { CursorLine } from './cursor-line';
 import { AXIS_HEIGHT, LANE_MARGIN } from './lane-layout';
-import { formatOffset } from './time-format';
+import { formatTickOffset, offsetTicks } from '../../lib/views/time-ticks';
 
 export interface LaneFrame {
   view: Span;
@@ -14,7 +15,6 @@ export interface LaneFrame {
   origin: number;
   bands: OverlapBands;
   gaps: readonly Gap[];
-  cursor?: number;
   /** Rollout start and end, drawn across every lane. */
   edges: readonly number[];
 }
@@ -38,6 +38,8 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
   const id = useId().replace(/:/g, '');
   const { view, bands } = frame;
   const rows = data ?? [{ at: view.from, z: 0 }, { at: view.to, z: 0 }];
+  const ticks = showAxis ? offsetTicks(view, frame.origin) : [];
+  const step = ticks.length > 1 ? (ticks[1] ?? 0) - (ticks[0] ?? 0) : 1000;
   return (
     <ComposedChart
       responsive
@@ -58,10 +60,10 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
         domain={[view.from, view.to]}
         allowDataOverflow
         hide={!showAxis}
-        tickFormatter={(t: number) => formatOffset(t, frame.origin)}
+        ticks={ticks}
+        tickFormatter={(t: number) => formatTickOffset(t, frame.origin, step)}
         tick={{ fontSize: 12, fill: 'currentColor' }}
         stroke="currentColor"
-        tickCount={9}
         height={AXIS_HEIGHT}
       />
       {axes ?? <YAxis hide domain={yDomain} />}
@@ -78,7 +80,7 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
       {/* recharts computes scales (and so draws reference areas and lines) only for charts with a series. */}
       {data ? null : <Line dataKey="z" stroke="none" dot={false} activeDot={false} isAnimationActive={false} />}
       {children}
-      {frame.cursor !== undefined ? <ReferenceLine x={frame.cursor} ifOverflow="hidden" stroke="#d55e00" strokeWidth={2} /> : null}
+      <CursorLine view={view} />
     </ComposedChart>
   );
 }

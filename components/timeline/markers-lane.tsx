@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
 import type { MarkerKind, TimelineMarker } from '../../lib/views/timeline-markers';
@@ -20,9 +20,8 @@ const GLYPH: Record<MarkerKind, string> = {
   user: '◆',
 };
 
-function Glyphs({ markers, view }: { markers: readonly TimelineMarker[]; view: Span }) {
-  const plot = usePlotArea();
-  if (!plot) return null;
+const GlyphsAt = memo(function GlyphsAt({ markers, view, plotX, plotY, plotWidth, plotHeight }: { markers: readonly TimelineMarker[]; view: Span; plotX: number; plotY: number; plotWidth: number; plotHeight: number }) {
+  const plot = { x: plotX, y: plotY, width: plotWidth, height: plotHeight };
   return (
     <g>
       {markers.map((m, i) => (
@@ -32,9 +31,16 @@ function Glyphs({ markers, view }: { markers: readonly TimelineMarker[]; view: S
       ))}
     </g>
   );
+});
+
+function Glyphs(props: { markers: readonly TimelineMarker[]; view: Span }) {
+  const plot = usePlotArea();
+  if (!plot) return null;
+  return <GlyphsAt {...props} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} plotHeight={plot.height} />;
 }
 
-export function MarkersLane({ frame, markers, onSeek, width }: { frame: LaneFrame; markers: readonly TimelineMarker[]; onSeek?: (t: number) => void; width: number }) {
+/** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
+export const MarkersLane = memo(function MarkersLane({ frame, markers, onSeek, width }: { frame: LaneFrame; markers: readonly TimelineMarker[]; onSeek?: (t: number) => void; width: number }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const onMove = (p: PlotPointer) => {
     const tolerance = ((frame.view.to - frame.view.from) / Math.max(1, width)) * 6;
@@ -65,4 +71,4 @@ export function MarkersLane({ frame, markers, onSeek, width }: { frame: LaneFram
       </div>
     </div>
   );
-}
+});

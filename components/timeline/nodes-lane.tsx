@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
 import { formatMs } from '../../lib/views/headline-figures';
@@ -11,7 +11,8 @@ import { LaneChart, type LaneFrame } from './lane-chart';
 import { LANE_MARGIN, rowHeight } from './lane-layout';
 import { fitLabel } from './lane-labels';
 import { PlotHit, type PlotPointer } from './plot-hit';
-import { formatClock, xOf } from './time-format';
+import { spansPath } from './span-path';
+import { formatClock } from './time-format';
 
 /** Sub-row of a revision within a node's row: old on top, new below, any other in a third strip. */
 function strip(info: RevisionInfo | undefined): { index: number; of: number } {
@@ -21,41 +22,45 @@ function strip(info: RevisionInfo | undefined): { index: number; of: number } {
   return { index: 2, of: 3 };
 }
 
-function NodeRows({ lanes, view, revisions, rowH }: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number }) {
-  const plot = usePlotArea();
-  if (!plot) return null;
+/**
+ * The rows: one path per node and revision at pixel resolution (runs closer than 2 px joined), one for
+ * its failures. Memoised on plain values, so moving the cursor re-renders the chart around them, not them.
+ */
+const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plotX, plotY, plotWidth }: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number; plotX: number; plotY: number; plotWidth: number }) {
+  const plot = { x: plotX, width: plotWidth };
   const fontSize = rowH >= 16 ? 12 : 9;
   const maxChars = Math.floor((LANE_MARGIN.left - 10) / (fontSize * 0.62));
   const inner = rowH * 0.8;
   return (
     <g>
       {lanes.map((lane, i) => {
-        const y = plot.y + i * rowH + rowH * 0.1;
+        const y = plotY + i * rowH + rowH * 0.1;
         const label = lane.dropped > 0 ? `${lane.node} ✕${lane.dropped}` : lane.node;
+        const drops = spansPath(lane.drops, view, plot, y - rowH * 0.05, inner + rowH * 0.1, 3, 1);
         return (
-          <g key={lane.node}>
-            <text x={plot.x - 8} y={y + inner / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
+          <g key={lane.node} data-node={lane.node}>
+            <text x={plotX - 8} y={y + inner / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
               {fitLabel(label, maxChars)}
             </text>
             {lane.revisions.map((track) => {
               const info = revisions.find((r) => r.hash === track.hash);
               const { index, of } = strip(info);
               const h = inner / Math.max(2, of);
-              const colour = revisionColour(info?.colour ?? 2);
-              return track.spans.map((s) => {
-                const x1 = xOf(s.from, view, plot);
-                return <rect key={`${track.hash}-${s.from}`} x={x1} y={y + index * h} width={Math.max(1.5, xOf(s.to, view, plot) - x1)} height={h - 1} fill={colour} />;
-              });
+              const d = spansPath(track.spans, view, plot, y + index * h, h - 1);
+              return d ? <path key={track.hash} d={d} fill={revisionColour(info?.colour ?? 2)} data-revision={track.hash} /> : null;
             })}
-            {lane.drops.map((d) => {
-              const x1 = xOf(d.from, view, plot);
-              return <rect key={`drop-${d.from}-${d.outcome}`} x={x1 - 1} y={y - rowH * 0.05} width={Math.max(3, xOf(d.to, view, plot) - x1 + 2)} height={inner + rowH * 0.1} fill={DROPPED_COLOUR} fillOpacity={0.85} stroke="#000" strokeWidth={0.75} />;
-            })}
+            {drops ? <path d={drops} fill={DROPPED_COLOUR} fillOpacity={0.85} stroke="#000" strokeWidth={0.75} className="node-drops" /> : null}
           </g>
         );
       })}
     </g>
   );
+});
+
+function NodeRows(props: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number }) {
+  const plot = usePlotArea();
+  if (!plot) return null;
+  return <NodeRowsAt {...props} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
 }
 
 function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: readonly RevisionInfo[]) {
@@ -82,7 +87,8 @@ function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: rea
   );
 }
 
-export function NodesLane({ frame, lanes, revisions, onSeek, width, showAxis }: { frame: LaneFrame; lanes: readonly NodeLane[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis: boolean }) {
+/** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
+export const NodesLane = memo(function NodesLane({ frame, lanes, revisions, onSeek, width, showAxis }: { frame: LaneFrame; lanes: readonly NodeLane[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis: boolean }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const rowH = Math.max(rowHeight(lanes.length), 12);
   const onMove = (p: PlotPointer) => {
@@ -102,4 +108,4 @@ export function NodesLane({ frame, lanes, revisions, onSeek, width, showAxis }: 
       </div>
     </div>
   );
-}
+});

@@ -1,9 +1,10 @@
 'use client';
 
-import { useState } from 'react';
+import { memo, useCallback, useState } from 'react';
 import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
 import type { PodBar, PodPhase } from '../../lib/views/pod-bars';
+import { pixelSpans } from '../../lib/views/pixel-spans';
 import { DROPPED_COLOUR, STALE_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { formatMs } from '../../lib/views/headline-figures';
 import { HoverTip, type Tip } from './hover-tip';
@@ -40,9 +41,9 @@ function phaseStyle(phase: PodPhase, colour: string): { fill: string; fillOpacit
   }
 }
 
-function PodRows({ bars, view, colourOf, rowH }: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number }) {
-  const plot = usePlotArea();
-  if (!plot) return null;
+/** Memoised (the cursor moves around it) and drawn at pixel resolution. */
+const PodRowsAt = memo(function PodRowsAt({ bars, view, colourOf, rowH, plotX, plotY, plotWidth }: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number; plotX: number; plotY: number; plotWidth: number }) {
+  const plot = { x: plotX, y: plotY, width: plotWidth };
   const fontSize = rowH >= 16 ? 12 : 9;
   const maxChars = Math.floor((LANE_MARGIN.left - 10) / (fontSize * 0.62));
   return (
@@ -73,11 +74,11 @@ function PodRows({ bars, view, colourOf, rowH }: { bars: readonly PodBar[]; view
                 />
               );
             })}
-            {bar.stale.map((s) => {
+            {pixelSpans(bar.stale, view, plot.width).map((s) => {
               const x1 = xOf(s.from, view, plot);
               return <rect key={`stale-${s.from}`} x={x1} y={y + rowH * 0.05} width={Math.max(2, xOf(s.to, view, plot) - x1)} height={rowH * 0.28} fill={STALE_COLOUR} />;
             })}
-            {bar.dropped.map((d) => {
+            {pixelSpans(bar.dropped, view, plot.width).map((d) => {
               const x1 = xOf(d.from, view, plot);
               return <rect key={`drop-${d.from}`} x={x1 - 1} y={y + rowH * 0.55} width={Math.max(3, xOf(d.to, view, plot) - x1 + 2)} height={rowH * 0.4} fill={DROPPED_COLOUR} stroke="#000" strokeWidth={0.75} />;
             })}
@@ -89,6 +90,12 @@ function PodRows({ bars, view, colourOf, rowH }: { bars: readonly PodBar[]; view
       })}
     </g>
   );
+});
+
+function PodRows(props: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number }) {
+  const plot = usePlotArea();
+  if (!plot) return null;
+  return <PodRowsAt {...props} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
 }
 
 function describeAt(bar: PodBar, t: number, tolerance: number) {
@@ -121,10 +128,11 @@ function describeAt(bar: PodBar, t: number, tolerance: number) {
   );
 }
 
-export function PodsLane({ frame, bars, revisions, onSeek, width, showAxis = false }: { frame: LaneFrame; bars: readonly PodBar[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis?: boolean }) {
+/** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
+export const PodsLane = memo(function PodsLane({ frame, bars, revisions, onSeek, width, showAxis = false }: { frame: LaneFrame; bars: readonly PodBar[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis?: boolean }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const rowH = rowHeight(bars.length);
-  const colourOf = (hash: string) => revisionColour(revisions.find((r) => r.hash === hash)?.colour ?? 0);
+  const colourOf = useCallback((hash: string) => revisionColour(revisions.find((r) => r.hash === hash)?.colour ?? 0), [revisions]);
   const height = bars.length * rowH + LANE_MARGIN.top + LANE_MARGIN.bottom;
   const onMove = (p: PlotPointer) => {
     const bar = bars[Math.floor(p.py / rowH)];
@@ -142,4 +150,4 @@ export function PodsLane({ frame, bars, revisions, onSeek, width, showAxis = fal
       </div>
     </div>
   );
-}
+});

@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import { Line, Tooltip, YAxis } from 'recharts';
 import type { ReplicaSetSeries } from '../../lib/views/replica-set-history';
 import { desiredKey, readyKey, type ReplicaSetRow } from '../../lib/views/replica-set-rows';
@@ -33,7 +34,8 @@ function RsTooltip({ active, payload, origin, names }: { active?: boolean; paylo
 }
 
 /** Desired (dashed) and ready (solid) replicas of each ReplicaSet over time, as exact steps. */
-export function ReplicaSetLane({ frame, series, rows, revisions }: { frame: LaneFrame; series: readonly (ReplicaSetSeries & { colour: number })[]; rows: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[] }) {
+/** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
+export const ReplicaSetLane = memo(function ReplicaSetLane({ frame, series, rows, revisions }: { frame: LaneFrame; series: readonly (ReplicaSetSeries & { colour: number })[]; rows: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[] }) {
   let max = 1;
   for (const r of rows) for (const [k, v] of Object.entries(r)) if (k !== 'at' && v > max) max = v;
   const names = new Map<string, string>();
@@ -58,4 +60,4 @@ export function ReplicaSetLane({ frame, series, rows, revisions }: { frame: Lane
       </LaneChart>
     </div>
   );
-}
+});

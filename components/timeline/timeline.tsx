@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Span } from '../../lib/measure/intervals';
 import { replicaSetRows, sampleRows } from '../../lib/views/replica-set-rows';
 import type { TimelineModel } from '../../lib/views/timeline-model';
+import { CursorContext } from './cursor-line';
 import type { LaneFrame } from './lane-chart';
 import { MarkersLane } from './markers-lane';
 import { NodesLane } from './nodes-lane';
@@ -27,11 +28,18 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
   const rows = useMemo(() => replicaSetRows(model.replicaSets, shown), [model.replicaSets, shown]);
   const samples = useMemo(() => sampleRows(rows, shown, SAMPLES), [rows, shown]);
   // A zoom belongs to one rollout; live, the window keeps growing and an unzoomed view follows it.
-  const range = zoom && zoom.id === model.rolloutId ? zoom.range : { startIndex: 0, endIndex: SAMPLES - 1 };
-  const view: Span = { from: samples[range.startIndex]?.at ?? shown.from, to: samples[range.endIndex]?.at ?? shown.to };
+  const range = useMemo(() => (zoom && zoom.id === model.rolloutId ? zoom.range : { startIndex: 0, endIndex: SAMPLES - 1 }), [zoom, model.rolloutId]);
+  const viewFrom = samples[range.startIndex]?.at ?? shown.from;
+  const viewTo = samples[range.endIndex]?.at ?? shown.to;
   const origin = model.markers.find((m) => m.kind === 'rollout-start')?.at ?? model.window.from;
-  const edges = model.markers.filter((m) => m.kind === 'rollout-start' || m.kind === 'rollout-end').map((m) => m.at);
-  const frame: LaneFrame = { view, origin, bands: model.bands, gaps: model.gaps, edges, ...(cursor !== undefined ? { cursor } : {}) };
+  // One frame object per view and model: the lanes are memoised and the cursor reaches them by context,
+  // so scrubbing redraws cursor lines only.
+  const frame: LaneFrame = useMemo(() => {
+    const edges = model.markers.filter((m) => m.kind === 'rollout-start' || m.kind === 'rollout-end').map((m) => m.at);
+    return { view: { from: viewFrom, to: viewTo }, origin, bands: model.bands, gaps: model.gaps, edges };
+  }, [viewFrom, viewTo, origin, model]);
+  const view = frame.view;
+  const onZoom = useCallback((r: BrushRange) => setZoom({ id: model.rolloutId, range: r }), [model.rolloutId]);
   const seek = onSeek ? { onSeek } : {};
   // One mark per drawn model (replaced, so a live page does not pile them up): the UI bench reads it.
   useEffect(() => {
@@ -39,9 +47,10 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
     performance.mark('cutover:timeline-drawn', { detail: { rollout: model.rolloutId, pods: model.pods.length, nodes: model.nodes.length } });
   }, [model]);
   return (
+    <CursorContext.Provider value={cursor}>
     <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
       <TimelineLegend revisions={model.revisions} bands={model.bands} />
-      <ZoomBrush samples={samples} revisions={model.revisions} origin={origin} range={range} onChange={(r) => setZoom({ id: model.rolloutId, range: r })} />
+      <ZoomBrush samples={samples} revisions={model.revisions} origin={origin} range={range} onChange={onZoom} />
       <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
       <MarkersLane frame={frame} markers={model.markers} width={width} {...seek} />
       <h3 className="lane-heading">Pods ({model.pods.length})</h3>
@@ -49,5 +58,6 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
       <h3 className="lane-heading">Nodes: where each node&apos;s traffic went ({model.nodes.length})</h3>
       <NodesLane frame={frame} lanes={model.nodes} revisions={model.revisions} width={width} showAxis {...seek} />
     </section>
+    </CursorContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import { Area, AreaChart, Brush, XAxis, YAxis } from 'recharts';
 import type { ReplicaSetRow } from '../../lib/views/replica-set-rows';
 import { readyKey } from '../../lib/views/replica-set-rows';
@@ -13,7 +14,8 @@ export interface BrushRange {
 }
 
 /** The overview: ready pods per revision over the whole window, with a brush that sets every lane's zoom. */
-export function ZoomBrush({ samples, revisions, origin, range, onChange }: { samples: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[]; origin: number; range: BrushRange; onChange: (r: BrushRange) => void }) {
+/** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
+export const ZoomBrush = memo(function ZoomBrush({ samples, revisions, origin, range, onChange }: { samples: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[]; origin: number; range: BrushRange; onChange: (r: BrushRange) => void }) {
   return (
     <div className="lane zoom-brush" data-testid="zoom-brush" title="Drag the handles to zoom every lane">
       <AreaChart responsive style={{ width: '100%', height: 64 }} data={samples as ReplicaSetRow[]} margin={{ left: LANE_MARGIN.left, right: LANE_MARGIN.right, top: 2, bottom: 0 }}>
@@ -38,4 +40,4 @@ export function ZoomBrush({ samples, revisions, origin, range, onChange }: { sam
       </AreaChart>
     </div>
   );
-}
+});
