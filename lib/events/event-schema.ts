@@ -4,9 +4,10 @@ import { probeRunTupleSchema } from '../probes/probe-run';
 
 /**
  * Bumped on any change that an older reader could misread; recordings carry it in their header.
- * 2: recordings may hold compact probe-batch lines (lib/recording/compact-probe-line.ts); events unchanged.
+ * 2: recordings may hold compact probe-batch lines; 3: those lines group their runs
+ * (lib/recording/compact-probe-line.ts). The events themselves are unchanged since 1.
  */
-export const EVENT_SCHEMA_VERSION = 2;
+export const EVENT_SCHEMA_VERSION = 3;
 
 const envelope = {
   /** Assigned by the server's event hub, strictly increasing within a session. */

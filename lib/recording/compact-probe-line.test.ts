@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProbeBatchEvent } from '../events/event-schema';
 import { PROBE_OUTCOMES, type ProbeRunTuple } from '../probes/probe-run';
-import { compactProbeLineSchema, encodeCompactProbeLine, fastParseCompactProbeLine } from './compact-probe-line';
+import { PodNames, compactProbeLineSchema, encodeCompactProbeLine, fastParseCompactProbeLine } from './compact-probe-line';
 import { readRecording } from './recording-reader';
 import { formatEvent, formatHeader } from './recording-writer';
 
@@ -11,14 +11,19 @@ const anyValue = fc.oneof(fc.integer({ min: -5, max: 700 }), fc.double(), fc.str
 const mostly = <T,>(valid: fc.Arbitrary<T>, weight = 12) => fc.oneof({ arbitrary: valid, weight }, { arbitrary: anyValue, weight: 1 });
 const time = mostly(fc.oneof(fc.integer({ min: -2000, max: 2000 }), fc.double({ min: -1e4, max: 1e4 }), fc.double()));
 const lat = mostly(fc.oneof(fc.nat(5000), fc.integer({ min: -3, max: 3 }), fc.double({ min: -1, max: 1e4 }), fc.double()));
-const head = [
-  mostly(fc.constantFrom(...PROBE_OUTCOMES)),
-  mostly(fc.oneof(fc.constant(null), fc.string({ maxLength: 4 }))),
-  fc.oneof(fc.constant(null), fc.string({ maxLength: 2 })),
-  mostly(fc.oneof(fc.constant(null), fc.integer({ min: 90, max: 610 }))),
-] as const;
-const single = fc.tuple(...head, time, lat);
-const multi = fc.tuple(...head, time, time, mostly(fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 53))), lat, lat, lat);
+const suffix = mostly(fc.oneof(fc.constant(null), fc.constantFrom('abcde', '1', ''), fc.string({ maxLength: 3 })));
+const single = fc.tuple(suffix, time, lat);
+const multi = fc.tuple(suffix, time, time, mostly(fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 53))), lat, lat, lat);
+const entry = fc.oneof({ arbitrary: single, weight: 6 }, { arbitrary: multi, weight: 6 }, { arbitrary: fc.array(anyValue, { maxLength: 8 }), weight: 1 }, { arbitrary: anyValue, weight: 1 });
+const group = fc
+  .tuple(
+    mostly(fc.constantFrom(...PROBE_OUTCOMES)),
+    mostly(fc.oneof(fc.constant(null), fc.string({ maxLength: 2 }))),
+    mostly(fc.oneof(fc.constant(null), fc.integer({ min: 90, max: 610 }))),
+    mostly(fc.oneof(fc.constant(null), fc.constantFrom('web-67c878cb69-', ''), fc.string({ maxLength: 3 }))),
+    fc.array(entry, { maxLength: 3 }),
+  )
+  .map(([o, revision, status, prefix, entries]): unknown => [o, revision, status, prefix, ...entries]);
 const line = fc
   .tuple(
     mostly(fc.constant('probes'), 30),
@@ -28,12 +33,12 @@ const line = fc
     mostly(fc.constantFrom('demo/web', '', null)),
     mostly(fc.constantFrom(50, 50, 0)),
     mostly(fc.constantFrom(0, 2.5, -1)),
-    fc.array(fc.oneof({ arbitrary: single, weight: 6 }, { arbitrary: multi, weight: 6 }, { arbitrary: fc.array(anyValue, { maxLength: 11 }), weight: 1 }, { arbitrary: anyValue, weight: 1 }), { maxLength: 3 }),
+    fc.array(fc.oneof({ arbitrary: group, weight: 12 }, { arbitrary: fc.array(anyValue, { maxLength: 5 }), weight: 1 }, { arbitrary: anyValue, weight: 1 }), { maxLength: 3 }),
   )
-  .map(([tag, seq, at, node, target, interval, uncertainty, runs]): unknown[] => [tag, seq, at, node, target, interval, uncertainty, ...runs]);
+  .map(([tag, seq, at, node, target, interval, uncertainty, groups]): unknown[] => [tag, seq, at, node, target, interval, uncertainty, ...groups]);
 
 const outcome = fc.constantFrom(...PROBE_OUTCOMES);
-const name = fc.oneof(fc.constant(null), fc.constantFrom('web-1', 'web-67c878cb69-abcde'), fc.string({ minLength: 1, maxLength: 6 }));
+const name = fc.oneof(fc.constant(null), fc.constantFrom('web-1', 'web-67c878cb69-abcde', 'web-67c878cb69-xyz12', 'web-5d9-q', 'plain', 'a-', '-b'), fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom('a', 'b', '-') }));
 const latency = fc.oneof(fc.integer({ min: 0, max: 900_000 }).map((n) => n / 100), fc.double({ min: 0, max: 1e5, noNaN: true }));
 const serverTime = fc.oneof(fc.integer({ min: 1_800_000_000_000, max: 1_800_000_100_000 }), fc.double({ min: 1.8e12, max: 1.8e12 + 1e5, noNaN: true }));
 const validRun = fc.tuple(outcome, name, name, fc.oneof(fc.constant(null), fc.integer({ min: 100, max: 599 })), serverTime, fc.nat(5000), fc.integer({ min: 1, max: 50 }), latency, latency, latency).map(
@@ -43,15 +48,17 @@ const validRun = fc.tuple(outcome, name, name, fc.oneof(fc.constant(null), fc.in
   },
 );
 const validBatch = fc
-  .tuple(fc.nat(1_000_000), serverTime, fc.constantFrom('node-a', 'node-b'), fc.option(fc.constantFrom('demo/web', ''), { nil: undefined }), fc.constantFrom(50, 1000 / 3), fc.constantFrom(0, 1, 2.75), fc.array(validRun, { maxLength: 4 }))
+  .tuple(fc.nat(1_000_000), serverTime, fc.constantFrom('node-a', 'node-b'), fc.option(fc.constantFrom('demo/web', ''), { nil: undefined }), fc.constantFrom(50, 1000 / 3), fc.constantFrom(0, 1, 2.75), fc.array(validRun, { maxLength: 6 }))
   .map(([seq, at, node, target, intervalMs, offsetUncertaintyMs, runs]): ProbeBatchEvent => ({ seq, at, type: 'probes', node, ...(target !== undefined ? { target } : {}), intervalMs, offsetUncertaintyMs, runs }));
 
 describe('compact probe line', () => {
   it('the fast check accepts only what the schema accepts, and yields the same event', () => {
+    const names = new PodNames();
     fc.assert(
       fc.property(line, (raw) => {
-        const fast = fastParseCompactProbeLine(raw);
+        const fast = fastParseCompactProbeLine(raw, names);
         const slow = compactProbeLineSchema.safeParse(raw);
+        expect(fastParseCompactProbeLine(raw)).toEqual(fast);
         if (fast) {
           expect(slow.success).toBe(true);
           expect(fast).toEqual(slow.data);
@@ -86,7 +93,7 @@ describe('compact probe line', () => {
     );
   });
 
-  it('writes the usual batch (whole-ms times, latencies to 0.01 ms) compact, one-probe runs shortest', () => {
+  it('writes the usual batch (whole-ms times, latencies to 0.01 ms) compact: runs grouped, pod prefixes once, one-probe runs shortest', () => {
     const event: ProbeBatchEvent = {
       seq: 7,
       at: 1_800_000_001_003,
@@ -96,11 +103,15 @@ describe('compact probe line', () => {
       intervalMs: 50,
       offsetUncertaintyMs: 1,
       runs: [
-        ['served', 'web-1', '2', 200, 1_800_000_000_000, 1_800_000_000_950, 20, 0.51, 2.49, 30.13],
+        ['served', 'web-67c878cb69-abcde', '2', 200, 1_800_000_000_000, 1_800_000_000_950, 20, 0.51, 2.49, 30.13],
+        ['served', 'web-67c878cb69-fghij', '2', 200, 1_800_000_000_020, 1_800_000_000_020, 1, 1.5, 1.5, 1.5],
         ['refused', null, null, null, 1_800_000_001_000, 1_800_000_001_000, 1, 0.07, 0.07, 0.07],
+        ['served', 'other', '2', 200, 1_800_000_001_001, 1_800_000_001_001, 1, 1, 1, 1],
       ],
     };
-    expect(formatEvent(event)).toBe('["probes",7,1800000001003,"node-a","demo/web",50,1,["served","web-1","2",200,-1003,-53,20,510,2490,30130],["refused",null,null,null,-3,70]]\n');
+    expect(formatEvent(event)).toBe(
+      '["probes",7,1800000001003,"node-a","demo/web",50,1,["served","2",200,"web-67c878cb69-",["abcde",-1003,-53,20,510,2490,30130],["fghij",-983,1500]],["refused",null,null,null,[null,-3,70]],["served","2",200,null,["other",-2,1000]]]\n',
+    );
   });
 
   it('falls back to the full object when microseconds would lose a latency', () => {

@@ -9,17 +9,19 @@ import { PROBE_OUTCOMES, type ProbeOutcome, type ProbeRunTuple } from '../probes
  */
 const OUTCOMES: ReadonlySet<string> = new Set(PROBE_OUTCOMES);
 
-function isOutcome(v: unknown): v is ProbeOutcome {
+export function isOutcome(v: unknown): v is ProbeOutcome {
   return typeof v === 'string' && OUTCOMES.has(v);
 }
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isNullableName = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length > 0);
+export const isNullableName = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length > 0);
+
+export const isNullableStatus = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599);
 
 /** A run from its ten values, if `probeRunTupleSchema` would take them (shared with the compact line reader). */
 export function checkedRun(outcome: unknown, pod: unknown, revision: unknown, status: unknown, first: unknown, last: unknown, count: unknown, latMin: unknown, latMax: unknown, latSum: unknown): ProbeRunTuple | undefined {
   if (!isOutcome(outcome) || !isNullableName(pod) || !isNullableName(revision)) return undefined;
-  if (status !== null && !(Number.isInteger(status) && typeof status === 'number' && status >= 100 && status <= 599)) return undefined;
+  if (!isNullableStatus(status)) return undefined;
   if (!isFiniteNumber(first) || !isFiniteNumber(last) || first > last) return undefined;
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count <= 0) return undefined;
   if (!isFiniteNumber(latMin) || !isFiniteNumber(latMax) || !isFiniteNumber(latSum) || latMin < 0 || latMax < latMin || latSum < 0) return undefined;

@@ -49,6 +49,18 @@ describe('recording format', () => {
     expect(migrationFrom(1, {}, 2)).toEqual({ ok: false, error: 'no migration from recording version 1 to 2' });
   });
 
+  it('reads version 1 and version 2 files (v2 compact probe lines) to the same events', async () => {
+    const v1 = `${JSON.stringify({ format: 'cutover-recording', version: 1, ...header })}\n${events.map((e) => `${JSON.stringify(e)}\n`).join('')}`;
+    const at = 1_795_300_000_030;
+    const v2Probe = JSON.stringify(['probes', 3, at, 'node-a', null, 50, 1, ['served', 'web-1', 'v1', 200, 1 - at, 2 - at, 2, 1000, 2000, 3000]]);
+    const v2 = `${JSON.stringify({ format: 'cutover-recording', version: 2, ...header })}\n${formatEvent(events[0]!)}${formatEvent(events[1]!)}${v2Probe}\n`;
+    for (const text of [v1, v2]) {
+      const read = await readRecording(text);
+      expect(read.problems).toEqual([]);
+      expect(read.events).toEqual(events);
+    }
+  });
+
   it('numbers lines across chunk boundaries', () => {
     const lines: Array<{ line: number; text: string; complete: boolean }> = [];
     const each = (text: string, line: number, complete: boolean) => lines.push({ line, text, complete });

@@ -1,5 +1,5 @@
 import { type CutoverEvent, cutoverEventSchema } from '../events/event-schema';
-import { compactProbeLineSchema, fastParseCompactProbeLine } from './compact-probe-line';
+import { PodNames, compactProbeLineSchema, fastParseCompactProbeLine } from './compact-probe-line';
 import { fastParseEvent } from './fast-event-parse';
 import { type RecordingHeader, recordingHeaderSchema } from './recording-header';
 import { migrationFrom } from './recording-migrations';
@@ -86,7 +86,7 @@ function parseHeader(text: string, line: number): RecordingHeader {
 }
 
 /** Reads one event line into `out`: an event, a problem, or nothing for a blank line. */
-function readLine(migrate: (line: unknown) => unknown, text: string, line: number, complete: boolean, out: RecordingBatch): void {
+function readLine(migrate: (line: unknown) => unknown, names: PodNames, text: string, line: number, complete: boolean, out: RecordingBatch): void {
   if (text.length === 0) return;
   let raw: unknown;
   try {
@@ -100,7 +100,7 @@ function readLine(migrate: (line: unknown) => unknown, text: string, line: numbe
   // Probe batches are nearly every line: hand-written checks (kept equal to the schemas by property
   // tests) take them; everything else, and anything they refuse, goes through zod, which explains errors.
   const isArray = Array.isArray(migrated);
-  const fast = isArray ? fastParseCompactProbeLine(migrated) : fastParseEvent(migrated);
+  const fast = isArray ? fastParseCompactProbeLine(migrated, names) : fastParseEvent(migrated);
   if (fast) {
     out.events.push(fast);
     return;
@@ -132,8 +132,9 @@ export async function openRecording(chunks: AsyncIterable<string> | Iterable<str
   let header: RecordingHeader | undefined;
   let migrate: (line: unknown) => unknown = (line) => line;
   let pending: RecordingBatch = { events: [], problems: [] };
+  const names = new PodNames();
   const onLine: EachLine = (text, line, complete) => {
-    if (header) return readLine(migrate, text, line, complete, pending);
+    if (header) return readLine(migrate, names, text, line, complete, pending);
     if (text.trim() === '') return;
     header = parseHeader(text, line);
     const migration = migrationFrom(header.version);
