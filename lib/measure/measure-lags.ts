@@ -3,6 +3,7 @@ import type { ProbeOutcome } from '../probes/probe-run';
 import { addBounds, bound, countInWindow, exact, type Bound } from './bound';
 import type { AttributedRun, PodView } from './deployment-view';
 import type { Span } from './intervals';
+import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
 import { isNewPod, type RolloutView } from './select-rollouts';
 
 export interface PodNodeLag {
@@ -44,7 +45,7 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
   return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
 }
 
-/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice, less half a probe interval. */
+/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
 export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
   const served = seenByPodAndNode(runs);
   const out: PodNodeLag[] = [];
@@ -57,9 +58,10 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
       if (seen.first === undefined) continue;
       const { interval, u } = nodeTiming(state, node);
       const d = seen.first - readyFrom;
-      // The node switched between the probe before the first response we saw and that response: the
-      // value is the middle of that interval, so the error is half a probe interval, not a whole one.
-      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d - interval / 2, d - interval - u, d + u + slack), spansGap: slack > 0 });
+      // The value is the definition (first response − ready); the node may have switched as early as the
+      // probe it sent before that response, so the bound reaches down to it.
+      const lastNotSeen = previousProbeBefore(state, node, seen.first) ?? seen.first - interval;
+      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, lastNotSeen - readyFrom - u, d + u + slack), spansGap: slack > 0 });
     }
   }
   return out;
@@ -90,14 +92,17 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
     for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
       const { interval, u } = nodeTiming(state, node);
       const d = seen.last - stop.at;
+      // The first probe the node sent after the last one that reached the pod (none yet: one interval on).
+      const firstNotSeenAt = nextProbeAfter(state, node, seen.last) ?? seen.last + interval;
+      const hi = firstNotSeenAt - stop.at;
       out.push({
         pod: p.lane.name,
         node,
         endpointAt: stop.at,
         responseAt: seen.last,
-        firstNotSeenAt: seen.last + interval,
+        firstNotSeenAt,
         // The switch lies in [last seen, first not seen]: the value is its middle (see addLags).
-        lag: bound(Math.max(0, d + interval / 2), Math.max(0, d - u), Math.max(0, d + interval + u + slack)),
+        lag: bound(Math.max(0, (d + hi) / 2), Math.max(0, d - u), Math.max(0, hi + u + slack)),
         spansGap: slack > 0,
       });
     }
