@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { API_ROUTES, LAB_RUN_ROUTES, type LabRun, type LabRunRequest, type LabScenario, apiErrorSchema, labRunListSchema, labRunSchema, labScenarioListSchema } from '../../lib/http-contract';
 
+const NO_LAB = 'this server does not run the lab: start it with `cutover serve --lab` to run scenarios';
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function errorOf(response: Response): Promise<string> {
@@ -17,13 +19,14 @@ export function useLabScenarios(): { scenarios: LabScenario[]; error?: string } 
     let live = true;
     (async () => {
       const response = await fetch(API_ROUTES.labScenarios);
+      if (response.status === 404) throw new Error(NO_LAB);
       if (!response.ok) throw new Error(await errorOf(response));
       const parsed = labScenarioListSchema.safeParse(await response.json());
       if (!parsed.success) throw new Error('the server sent a scenario list this page cannot read');
       return parsed.data.scenarios;
     })().then(
       (scenarios) => live && setState({ scenarios }),
-      (e: unknown) => live && setState({ scenarios: [], error: `scenarios: ${message(e)}` }),
+      (e: unknown) => live && setState({ scenarios: [], error: message(e) === NO_LAB ? NO_LAB : `scenarios: ${message(e)}` }),
     );
     return () => {
       live = false;
@@ -49,6 +52,7 @@ export function useLabRuns(): { runs: LabRun[]; error?: string; start(request: L
     const poll = async () => {
       try {
         const response = await fetch(LAB_RUN_ROUTES.runs, { cache: 'no-store' });
+        if (response.status === 404) return; // not a lab server: the scenarios say so, and there is nothing to poll
         if (!response.ok) throw new Error(await errorOf(response));
         const parsed = labRunListSchema.safeParse(await response.json());
         if (!parsed.success) throw new Error('the server sent a run list this page cannot read');
@@ -59,7 +63,8 @@ export function useLabRuns(): { runs: LabRun[]; error?: string; start(request: L
       } catch (e) {
         if (live) setError(`runs: ${message(e)}`);
       }
-      if (live) timer = setTimeout(() => void poll(), active.current ? 1000 : 5000);
+      // A hidden tab polls slowly: nobody is watching the progress bars.
+      if (live) timer = setTimeout(() => void poll(), active.current && !document.hidden ? 1000 : 5000);
     };
     void poll();
     return () => {
