@@ -2,10 +2,14 @@ import { EVENT_SCHEMA_VERSION, type CutoverEvent } from '../events/event-schema'
 import { encodeCompactProbeLine } from './compact-probe-line';
 import { RECORDING_FORMAT, type RecordingHeader, type RecordingHeaderInput, recordingHeaderSchema } from './recording-header';
 
-/** The header line of a new recording (with its newline), in the current version. */
+/** The header of a new recording, in the current version. */
+export function recordingHeader(header: Omit<RecordingHeaderInput, 'format' | 'version'>): RecordingHeader {
+  return recordingHeaderSchema.parse({ ...header, format: RECORDING_FORMAT, version: EVENT_SCHEMA_VERSION });
+}
+
+/** The header line of a new recording (with its newline). */
 export function formatHeader(header: Omit<RecordingHeaderInput, 'format' | 'version'>): string {
-  const full: RecordingHeader = recordingHeaderSchema.parse({ ...header, format: RECORDING_FORMAT, version: EVENT_SCHEMA_VERSION });
-  return `${JSON.stringify(full)}\n`;
+  return `${JSON.stringify(recordingHeader(header))}\n`;
 }
 
 /**

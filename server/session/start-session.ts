@@ -8,6 +8,7 @@ import { LabCluster } from '../lab/lab-cluster';
 import type { Scenario } from '../lab/scenarios/scenario-schema';
 import { type Logger, createLogger } from '../logger';
 import { RecordingStore } from '../recording/recording-store';
+import { recordingHeader } from '../../lib/recording/recording-writer';
 import { SessionRecorder } from '../recording/session-recorder';
 import { KubeSource } from '../sources/kube/kube-source';
 import { ProbeSource } from '../sources/probe/probe-source';
@@ -141,6 +142,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
           ? SessionRecorder.toFile(options.record.file, header)
           : new SessionRecorder(options.record.dir, header, options.record.label ?? (lab ? `lab-${lab.scenario.name}` : namespace ?? 'all-namespaces'));
       await recorder.start(server.hub);
+      // The live report names the recording it is measured from, as `cutover report` of the file does.
+      server.measurements.setHeader(recordingHeader(header));
       const started = recorder;
       cleanups.push(() => started.stop());
     }
