@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_RUN_ROUTES, type LabRun, labRunListSchema } from '../lib/http-contract';
+import { LAB_RUN_ROUTES, type LabRun, labRunListSchema, labScenarioListSchema } from '../lib/http-contract';
 import { foldEvents } from '../lib/fold/reduce';
 import { readRecording } from '../lib/recording/recording-reader';
 import { buildReport } from '../lib/report/report-model';
@@ -40,7 +40,8 @@ describe('/lab: broken against fixed', () => {
 
   async function runFromPage(page: Page, scenario: string): Promise<void> {
     await page.getByTestId('scenario').selectOption(scenario);
-    await expect.poll(() => page.getByTestId('teaches').innerText()).toMatch(/\w{10}/);
+    const { scenarios } = labScenarioListSchema.parse(await (await fetch(`${cutover.url}/api/lab/scenarios`)).json());
+    await expect.poll(() => page.getByTestId('teaches').innerText()).toBe(scenarios.find((s) => s.name === scenario)?.teaches);
     const before = await page.locator('[data-testid="run-list"] tbody tr').count().catch(() => 0);
     await page.getByTestId('run').click();
     await expect.poll(() => page.locator('[data-testid="run-list"] tbody tr').count(), { timeout: 10_000 }).toBe(before + 1);
