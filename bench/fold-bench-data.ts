@@ -65,7 +65,7 @@ export function generateFoldBenchEvents(total = 1_000_000, nodes = 100, replicas
   const rolloutStart = Math.floor(seconds * 0.45) * 1000;
   const stepMs = 1000;
   // Serving state over time: old pod i is replaced by new pod i at rolloutStart + i * step.
-  const endpointsAt = (t: number) => {
+  const computeEndpointsAt = (t: number) => {
     const eps: { name: string; node: string; ready: boolean; terminating: boolean }[] = [];
     for (let i = 0; i < replicas; i++) {
       const swap = rolloutStart + i * stepMs;
@@ -76,6 +76,21 @@ export function generateFoldBenchEvents(total = 1_000_000, nodes = 100, replicas
       else if (t < swap + 5_600) eps.push({ ...oldP, ready: false, terminating: true });
       if (t >= swap + 400) eps.push({ ...newP, ready: true, terminating: false });
     }
+    return eps;
+  };
+  // The endpoints change only at these times: one list per span between them, built once (not per probe).
+  const changes = [...new Set(Array.from({ length: replicas }, (_, i) => rolloutStart + i * stepMs).flatMap((swap) => [swap + 400, swap + 500, swap + 5_600]))].sort((a, b) => a - b);
+  const bySpan = new Map<number, ReturnType<typeof computeEndpointsAt>>();
+  const endpointsAt = (t: number) => {
+    let lo = 0;
+    let hi = changes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((changes[mid] ?? Infinity) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    let eps = bySpan.get(lo);
+    if (!eps) bySpan.set(lo, (eps = computeEndpointsAt(t)));
     return eps;
   };
   // Endpoints stay in their slice (pod i in slice i % 2), as the EndpointSlice controller tries to do.
