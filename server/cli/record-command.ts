@@ -85,7 +85,7 @@ export function recordCommand(): Command {
       const cleanups: Array<() => void> = [];
       const ending = new Promise<Ending>((resolve) => {
         if (options.until === 'complete') {
-          const watch = watchRolloutEnd(session.server.hub, { since: session.startedAt });
+          const watch = watchRolloutEnd(session.server.measurements, { since: session.startedAt });
           cleanups.push(() => watch.cancel());
           void watch.ended.then((measured) => resolve({ kind: 'rollout', measured }));
         }

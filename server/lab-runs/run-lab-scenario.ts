@@ -4,7 +4,8 @@ import type { OutcomeTotals } from '../lab/data-plane/ground-truth';
 import type { LabCluster } from '../lab/lab-cluster';
 import type { Scenario } from '../lab/scenarios/scenario-schema';
 import type { Logger } from '../logger';
-import type { EventFeed } from '../session/rollout-end';
+import type { CutoverEvent } from '../../lib/events/event-schema';
+import type { EventHub } from '../events/event-hub';
 import { watchRolloutEnd } from '../session/rollout-end';
 import { startSession } from '../session/start-session';
 
@@ -62,7 +63,7 @@ export async function runLabScenario(plan: RunPlan): Promise<RunResult> {
     plan.onStep('rolling-out');
     before = lab.dataPlane.groundTruth.snapshot().totals;
     rolloutAt = Date.now();
-    const watch = watchRolloutEnd(session.server.hub, { since: rolloutAt });
+    const watch = watchRolloutEnd(session.server.measurements, { since: rolloutAt });
     lab.rollout();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
@@ -91,10 +92,10 @@ function truthSince(lab: LabCluster | undefined, before: OutcomeTotals | undefin
 }
 
 /** Resolves once every node's agent has delivered a probe batch (it is connected and its clock is mapped). */
-function waitForProbes(feed: EventFeed, nodes: readonly string[], timeoutMs: number): Promise<void> {
+function waitForProbes(feed: Pick<EventHub, 'since' | 'subscribe'>, nodes: readonly string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const waiting = new Set(nodes);
-    const see = (e: ReturnType<EventFeed['since']>[number]) => {
+    const see = (e: CutoverEvent) => {
       if (e.type === 'probes') waiting.delete(e.node);
     };
     const check = () => {

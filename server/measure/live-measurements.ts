@@ -63,6 +63,11 @@ export class LiveMeasurements {
     this.recorder = new MetricsRecorder(options.metrics, { finalizeAfterMs: options.finalizeAfterMs ?? 5000 });
   }
 
+  /** The session folded so far, for readers such as the rollout-end watch: never to be written. */
+  get foldState(): FoldState {
+    return this.state;
+  }
+
   /**
    * The session's recording header, for the report's `recording` field (null until set), so the live
    * report equals `cutover report` of the session's recording. Set it once the recorder has one.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../lib/events/event-schema';
 import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
-import { EventHub } from '../events/event-hub';
+import { createFoldState } from '../../lib/fold/fold-state';
+import { reduce } from '../../lib/fold/reduce';
 import { type IntervalTimers, watchRolloutEnd } from './rollout-end';
 
 const OLD = 'aaaa111';
@@ -39,19 +40,19 @@ function manualTimers() {
 
 describe('watchRolloutEnd', () => {
   it('resolves once a rollout of the session has completed and settled, measured by lib', async () => {
-    const hub = new EventHub();
+    const session = { foldState: createFoldState() };
     const events = rollingUpdate();
     let now = t0;
     const { timers, tick, active } = manualTimers();
-    // Events published before the watch started are folded too.
+    // Events folded before the watch started count too.
     const [first, ...rest] = events;
-    if (first) hub.publish(first);
-    const watch = watchRolloutEnd(hub, { since: t0, now: () => now, timers });
+    if (first) reduce(session.foldState, first);
+    const watch = watchRolloutEnd(session, { since: t0, now: () => now, timers });
     let result: string | undefined;
     void watch.ended.then((m) => {
       result = m.rollout.outcome;
     });
-    for (const event of rest) hub.publish(event);
+    for (const event of rest) reduce(session.foldState, event);
     now = t0 + 14_000;
     tick();
     await Promise.resolve();
@@ -69,10 +70,10 @@ describe('watchRolloutEnd', () => {
   });
 
   it('ignores a rollout that started before the session', async () => {
-    const hub = new EventHub();
-    for (const event of rollingUpdate()) hub.publish(event);
+    const session = { foldState: createFoldState() };
+    for (const event of rollingUpdate()) reduce(session.foldState, event);
     const { timers, tick, active } = manualTimers();
-    const watch = watchRolloutEnd(hub, { since: t0 + 10_001, now: () => t0 + 60_000, timers });
+    const watch = watchRolloutEnd(session, { since: t0 + 10_001, now: () => t0 + 60_000, timers });
     let settled = false;
     void watch.ended.then(() => {
       settled = true;

@@ -1,14 +1,10 @@
-import type { CutoverEvent } from '../../lib/events/event-schema';
-import { createFoldState } from '../../lib/fold/fold-state';
-import type { FoldOptions } from '../../lib/fold/fold-types';
-import { reduce } from '../../lib/fold/reduce';
+import type { FoldState } from '../../lib/fold/fold-types';
 import { type RolloutMeasurements, measureAll } from '../../lib/measure/measure-rollout';
 import { selectRollouts } from '../../lib/measure/select-rollouts';
 
-/** The part of the event hub this watcher needs: the log so far and the events to come. */
-export interface EventFeed {
-  since(afterSeq?: number): CutoverEvent[];
-  subscribe(listener: (event: CutoverEvent) => void): () => void;
+/** The session as folded by the server (its live measurements): read, never written, here. */
+export interface SessionFold {
+  readonly foldState: FoldState;
 }
 
 export interface IntervalTimers {
@@ -29,7 +25,6 @@ export interface RolloutEndOptions {
   timers?: IntervalTimers;
   /** How often to look again while nothing arrives (settling is a matter of time, not of events). Default 250 ms. */
   pollMs?: number;
-  fold?: Partial<FoldOptions>;
 }
 
 export interface RolloutEndWatch {
@@ -40,14 +35,13 @@ export interface RolloutEndWatch {
 }
 
 /**
- * Folds the hub's events as they are published (with lib's own reducer, exactly as `report` does) and
- * resolves when a rollout that started during the session has an outcome. Used by `cutover record` and
- * by anything else that runs a session until its rollout is over.
+ * Resolves when a rollout that started during the session has an outcome, reading the fold the server
+ * already keeps (lib's reducer, exactly as `report` folds). Used by `cutover record` and by anything else
+ * that runs a session until its rollout is over.
  */
-export function watchRolloutEnd(feed: EventFeed, options: RolloutEndOptions): RolloutEndWatch {
+export function watchRolloutEnd(session: SessionFold, options: RolloutEndOptions): RolloutEndWatch {
   const now = options.now ?? Date.now;
   const timers = options.timers ?? realTimers;
-  const state = createFoldState(options.fold);
   let done = false;
   let resolveEnded: (m: RolloutMeasurements) => void = () => undefined;
   const ended = new Promise<RolloutMeasurements>((resolve) => {
@@ -58,6 +52,7 @@ export function watchRolloutEnd(feed: EventFeed, options: RolloutEndOptions): Ro
   const check = () => {
     if (done) return;
     const t = now();
+    const state = session.foldState;
     const over = selectRollouts(state, { now: t }).find((r) => r.outcome !== 'in-progress' && counts(r.startAt, r.record.startedBeforeRecording));
     if (!over) return;
     const measured = measureAll(state, { now: t }).find((m) => m.rollout.id === over.id);
@@ -66,15 +61,10 @@ export function watchRolloutEnd(feed: EventFeed, options: RolloutEndOptions): Ro
     resolveEnded(measured);
   };
 
-  for (const event of feed.since(0)) reduce(state, event);
-  // Events are only folded here; the (costlier) rollout selection runs on the timer.
-  const unsubscribe = feed.subscribe((event) => {
-    reduce(state, event);
-  });
+  // Settling is a matter of time, not of events: look again on a timer.
   const timer = timers.setInterval(check, options.pollMs ?? 250);
   function stop() {
     done = true;
-    unsubscribe();
     timers.clearInterval(timer);
   }
   check();
