@@ -28,20 +28,6 @@ export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 export const recordingListSchema = z.object({ recordings: z.array(recordingSummarySchema) });
 export type RecordingList = z.infer<typeof recordingListSchema>;
 
-export const labScenarioSummarySchema = z.object({
-  name: z.string(),
-  teaches: z.string(),
-  /** The scenario's knobs as plain values (lags, preStop, grace, minReadySeconds, surge, draining, replicas, probe interval). */
-  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-});
-export type LabScenarioSummary = z.infer<typeof labScenarioSummarySchema>;
-
-export const labRolloutRequestSchema = z.object({
-  scenario: z.string().min(1).max(100),
-  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
-});
-export type LabRolloutRequest = z.input<typeof labRolloutRequestSchema>;
-
 export const apiErrorSchema = z.object({ error: z.string() });
 
 // ---- Lab runs: independent rollouts of a scenario with knob overrides, each recorded (/lab compare view).
