@@ -114,6 +114,18 @@ describe('compact probe line', () => {
     );
   });
 
+  it('joins pod prefix and suffix to one string per pod, still right once its bound is passed', () => {
+    const names = new PodNames();
+    const first = names.join('web-67c878cb69-', 'abcde');
+    expect(first).toBe('web-67c878cb69-abcde');
+    expect(names.join('web-', 'x')).toBe('web-x');
+    expect(Object.is(names.join('web-67c878cb69-', 'abcde'), first)).toBe(true);
+    expect(names.join(null, 'plain')).toBe('plain');
+    for (let i = 0; i < 100_050; i++) expect(names.join(i % 2 ? 'a-' : 'b-', String(i)).length).toBeGreaterThan(2);
+    expect(names.join('web-67c878cb69-', 'abcde')).toBe('web-67c878cb69-abcde');
+    expect(names.join('a-', '7')).toBe('a-7');
+  });
+
   it('falls back to the full object when microseconds would lose a latency', () => {
     const event: ProbeBatchEvent = { seq: 1, at: 10, type: 'probes', node: 'n', intervalMs: 50, offsetUncertaintyMs: 0, runs: [['served', 'p', null, 200, 5, 5, 1, 0.0001, 0.0001, 0.0001]] };
     expect(encodeCompactProbeLine(event)).toBeUndefined();

@@ -26,24 +26,28 @@ export const COMPACT_PROBE_TAG = 'probes';
  * compare one pointer. One per reader; bounded, as a recording could name any number of pods.
  */
 export class PodNames {
-  private readonly byPrefix = new Map<string, Map<string, string>>();
+  private byPrefix = new Map<string, Map<string, string>>();
   private size = 0;
+  private lastPrefix: string | undefined;
+  private lastBySuffix = new Map<string, string>();
 
   join(prefix: string | null, suffix: string): string {
     if (prefix === null) return suffix;
-    let bySuffix = this.byPrefix.get(prefix);
-    if (!bySuffix) {
-      if (this.size > 100_000) {
-        this.byPrefix.clear();
-        this.size = 0;
-      }
-      this.byPrefix.set(prefix, (bySuffix = new Map()));
+    // Runs of a batch mostly share one prefix: comparing it to the last costs less than hashing it again.
+    if (prefix !== this.lastPrefix) {
+      let bySuffix = this.byPrefix.get(prefix);
+      if (!bySuffix) this.byPrefix.set(prefix, (bySuffix = new Map()));
+      this.lastPrefix = prefix;
+      this.lastBySuffix = bySuffix;
     }
-    let name = bySuffix.get(suffix);
+    let name = this.lastBySuffix.get(suffix);
     if (name === undefined) {
+      if (++this.size > 100_000) {
+        this.byPrefix = new Map([[prefix, (this.lastBySuffix = new Map())]]);
+        this.size = 1;
+      }
       name = prefix + suffix;
-      bySuffix.set(suffix, name);
-      this.size++;
+      this.lastBySuffix.set(suffix, name);
     }
     return name;
   }

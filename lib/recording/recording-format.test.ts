@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SCHEMA_VERSION, type CutoverEvent } from '../events/event-schema';
 import { migrationFrom } from './recording-migrations';
-import { LineCutter, RecordingFormatError, readRecording } from './recording-reader';
+import { LineCutter, RecordingFormatError, openRecording, readRecording } from './recording-reader';
 import { formatEvent, formatHeader, formatRecording } from './recording-writer';
 
 const header = { cluster: 'lab', namespace: 'demo', startedAt: 1_795_300_000_000, tool: 'cutover test' };
@@ -59,6 +59,28 @@ describe('recording format', () => {
       expect(read.problems).toEqual([]);
       expect(read.events).toEqual(events);
     }
+  });
+
+  it('closes the source when reading stops early or the header is bad', async () => {
+    const source = (text: string) => {
+      const state = { closed: false };
+      async function* chunks() {
+        try {
+          for (const line of text.split(/(?<=\n)/)) yield line;
+        } finally {
+          state.closed = true;
+        }
+      }
+      return { state, chunks: chunks() };
+    };
+    const good = source(formatRecording(header, events));
+    const { batches } = await openRecording(good.chunks);
+    await batches.next();
+    await batches.return(undefined);
+    expect(good.state.closed).toBe(true);
+    const bad = source('{"hello":1}\nmore\n');
+    await expect(openRecording(bad.chunks)).rejects.toThrow(RecordingFormatError);
+    expect(bad.state.closed).toBe(true);
   });
 
   it('numbers lines across chunk boundaries', () => {

@@ -155,17 +155,30 @@ export async function openRecording(chunks: AsyncIterable<string> | Iterable<str
     } else cutter.push(String(next.value));
     return true;
   };
-  while (!header && (await step(1)));
-  if (!header) throw new RecordingFormatError('empty recording: no header line');
+  // The source (a file stream) is closed when reading stops early: a bad header, or a reader that stops.
+  const close = async () => {
+    if (!ended) await source.return?.();
+  };
+  try {
+    while (!header && (await step(1)));
+    if (!header) throw new RecordingFormatError('empty recording: no header line');
+  } catch (error) {
+    await close();
+    throw error;
+  }
 
   async function* batches(): AsyncGenerator<RecordingBatch> {
-    let more = true;
-    while (more) {
-      more = await step(BATCH_LINES);
-      if (pending.events.length === 0 && pending.problems.length === 0) continue;
-      const batch = pending;
-      pending = { events: [], problems: [] };
-      yield batch;
+    try {
+      let more = true;
+      while (more) {
+        more = await step(BATCH_LINES);
+        if (pending.events.length === 0 && pending.problems.length === 0) continue;
+        const batch = pending;
+        pending = { events: [], problems: [] };
+        yield batch;
+      }
+    } finally {
+      await close();
     }
   }
   return { header, batches: batches() };
