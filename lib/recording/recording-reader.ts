@@ -11,7 +11,7 @@ export interface RecordingProblem {
   message: string;
 }
 
-/** What the lines completed by one chunk of text held, in file order within each list. */
+/** What a run of consecutive lines held: its events and its problems, each in file order. */
 export interface RecordingBatch {
   events: CutoverEvent[];
   problems: RecordingProblem[];
