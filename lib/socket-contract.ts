@@ -4,11 +4,23 @@ import type { CutoverEvent } from './events/event-schema';
 /** The one wire contract between the server and the browser; both ends import it from here. */
 export const UI_NAMESPACE = '/ui';
 
-export const subscribeRequestSchema = z.object({
-  namespace: z.string().max(253).optional(),
-  /** Resume after this sequence number; omitted for a fresh subscription. */
-  afterSeq: z.number().int().nonnegative().optional(),
-});
+/** What a browser subscribes to: the live session (all of it, a namespace, or one Deployment), or a recording. */
+export const subscribeRequestSchema = z
+  .object({
+    namespace: z.string().max(253).optional(),
+    /** Only this Deployment of `namespace`: it, its ReplicaSets and pods, its Services' slices, and node-wide events. */
+    deployment: z.string().max(253).optional(),
+    /** Resume after this sequence number; omitted for a fresh subscription. */
+    afterSeq: z.number().int().nonnegative().optional(),
+    /** A stored recording by id, sent whole (a snapshot, then the rest in batches) instead of the live session. */
+    recording: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'not a recording id').optional(),
+  })
+  .strict()
+  .refine((r) => r.deployment === undefined || r.namespace !== undefined, { message: 'a deployment needs its namespace', path: ['deployment'] })
+  .refine((r) => r.recording === undefined || (r.namespace === undefined && r.deployment === undefined && r.afterSeq === undefined), {
+    message: 'a recording subscription takes no namespace, deployment or afterSeq',
+    path: ['recording'],
+  });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
 export type SourceState = 'connecting' | 'live' | 'degraded' | 'stopped';
@@ -19,6 +31,7 @@ export interface SourceStatus {
 }
 
 export type SubscribeAck =
+  /** `lastSeq`: the live session's last event when subscribed (-1 for a recording, which cannot be resumed). */
   | { ok: true; sessionId: string; lastSeq: number }
   | { ok: false; error: string };
 

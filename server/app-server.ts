@@ -10,6 +10,7 @@ import { type Metrics, createMetrics } from './metrics';
 import { reportRoutes } from './http/report-routes';
 import { sameOrigin } from './http/same-origin';
 import { LiveMeasurements } from './measure/live-measurements';
+import type { OpenRecordingText } from './realtime/recording-feed';
 import { attachUiNamespace } from './realtime/ui-namespace';
 import type { Source, SourceContext } from './sources/source';
 import { type WebHandler, startWeb } from './web';
@@ -23,6 +24,8 @@ export interface AppServerOptions {
   logger?: Logger;
   /** Extra HTTP routes (recordings, the lab's ground truth); each returns true when it answered the request. */
   routes?: Array<(context: { metrics: Metrics; hub: EventHub }) => RouteHandler>;
+  /** Stored recordings browsers may subscribe to over the socket. */
+  openRecording?: OpenRecordingText;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -95,6 +98,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     sessionId,
     statuses: () => [...statuses.values()],
     onRejected: (reason) => metrics.rejectedInputs.inc({ source: 'ui', reason }),
+    ...(options.openRecording ? { openRecording: options.openRecording } : {}),
   });
 
   if (web) {

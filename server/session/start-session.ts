@@ -117,9 +117,11 @@ export async function startSession(options: SessionOptions): Promise<Session> {
 
     let recorder: SessionRecorder | undefined;
     const routes: NonNullable<AppServerOptions['routes']> = [];
+    let store: RecordingStore | undefined;
     if (options.recordingsDir !== undefined) {
-      const store = new RecordingStore(options.recordingsDir, () => recorder?.id);
-      routes.push(({ metrics }) => recordingsRoutes(store, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
+      const recordings = new RecordingStore(options.recordingsDir, () => recorder?.id);
+      routes.push(({ metrics }) => recordingsRoutes(recordings, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
+      store = recordings;
     }
     if (lab) routes.push(() => labRoutes(lab));
     routes.push(...(options.replay?.routes ?? []), ...(options.routes ?? []));
@@ -132,6 +134,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       logger,
       routes,
       sources,
+      ...(store ? { openRecording: (id: string) => store.openStream(id) } : {}),
     });
     cleanups.push(() => server.close());
 
