@@ -19,23 +19,28 @@ export interface PodNodeLag {
   spansGap: boolean;
 }
 
-interface Seen {
+export interface Seen {
   /** First response served by the pod at the node. */
   first?: number;
   /** Last request the node sent to the pod: served, or failed with the pod known (it still routed there). */
   last: number;
 }
 
-function seenByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, Seen>> {
-  const out = new Map<string, Map<string, Seen>>();
+/** Pod (lane uid) → node → what the node saw of the pod: one walk over the runs, shared by add and removal lags. */
+export type SeenByPodAndNode = Map<string, Map<string, Seen>>;
+
+export function seenByPodAndNode(runs: readonly AttributedRun[]): SeenByPodAndNode {
+  const out: SeenByPodAndNode = new Map();
   for (const { run, pod } of runs) {
     if (!pod) continue;
     let nodes = out.get(pod.lane.uid);
     if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
-    const seen = nodes.get(run.node) ?? { last: run.last };
-    nodes.set(run.node, seen);
-    seen.last = Math.max(seen.last, run.last);
-    if (run.outcome === 'served') seen.first = Math.min(seen.first ?? run.first, run.first);
+    const seen = nodes.get(run.node);
+    if (!seen) nodes.set(run.node, run.outcome === 'served' ? { first: run.first, last: run.last } : { last: run.last });
+    else {
+      if (run.last > seen.last) seen.last = run.last;
+      if (run.outcome === 'served' && (seen.first === undefined || run.first < seen.first)) seen.first = run.first;
+    }
   }
   return out;
 }
@@ -46,8 +51,7 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
 }
 
 /** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
-export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = seenByPodAndNode(runs);
+export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
   for (const p of pods) {
     const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
@@ -82,8 +86,7 @@ export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earlie
  * Removal lag (P, N) = last request N sent to P (a response, or a failure known to be P's) − P stopped
  * being ready; the truth is in [last seen, first not seen], and the value is the middle of it.
  */
-export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = seenByPodAndNode(runs);
+export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
   for (const p of pods) {
     const stop = endpointStopAt(p, r);
@@ -129,23 +132,41 @@ export interface StaleResponses {
   byPod: { pod: string; node: string; afterDeletion: Bound; afterEndpointRemoval: Bound; latestAt: number }[];
 }
 
+/**
+ * Responses served after `edge` by a run whose times are when probes were sent: a response comes its
+ * latency later, and it is the response that a shutting-down pod served. So a probe counts from
+ * `edge − latency` (the run's mean latency), with bounds from the run's fastest and slowest response.
+ */
+function servedAfter(run: AttributedRun['run'], edge: number | undefined): Bound {
+  if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
+  const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
+  return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
+}
+
+interface StaleEdges {
+  deletedAt: number | undefined;
+  stop: number | undefined;
+  /** The earlier of the two (Infinity with neither): a run answered wholly before it served nothing stale. */
+  earliest: number;
+}
+
 export function staleResponses(r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
   const out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
   const rows = new Map<string, StaleResponses['byPod'][number]>();
+  // A pod's edges are the same for all its runs: computed once per pod, not once per run.
+  const edgesOf = new Map<PodView, StaleEdges>();
   for (const { run, pod } of runs) {
     if (run.outcome !== 'served' || !pod) continue;
-    const deletedAt = pod.lane.deletionObservedAt;
-    const stop = endpointStopAt(pod, r)?.at;
-    // Run times are when probes were sent; a response comes its latency later, and it is the response
-    // that a shutting-down pod served. So a probe counts from `edge − latency` (the run's mean latency).
-    // Bounds from the run's fastest and slowest response.
-    const after = (edge: number | undefined): Bound => {
-      if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
-      const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
-      return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
-    };
-    const afterDeletion = after(deletedAt);
-    const afterRemoval = after(stop);
+    let edges = edgesOf.get(pod);
+    if (!edges) {
+      const deletedAt = pod.lane.deletionObservedAt;
+      const stop = endpointStopAt(pod, r)?.at;
+      edges = { deletedAt, stop, earliest: Math.min(deletedAt ?? Infinity, stop ?? Infinity) };
+      edgesOf.set(pod, edges);
+    }
+    if (run.last + run.latMax <= edges.earliest) continue;
+    const afterDeletion = servedAfter(run, edges.deletedAt);
+    const afterRemoval = servedAfter(run, edges.stop);
     if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
     out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
     out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);

@@ -60,19 +60,20 @@ export interface DataPlaneOverlap {
   spansGap: boolean;
 }
 
-function servedEdges(r: RolloutView, runs: readonly AttributedRun[]): { firstNewAt?: number; lastOldAt?: number } {
-  const out: { firstNewAt?: number; lastOldAt?: number } = {};
-  for (const { run, pod } of runs) {
-    if (run.outcome !== 'served' || !pod || run.last < r.startAt || run.first > r.windowEnd) continue;
-    if (isNewPod(r.record, pod)) {
-      const t = Math.max(run.first, r.startAt);
-      if (out.firstNewAt === undefined || t < out.firstNewAt) out.firstNewAt = t;
-    } else {
-      const t = Math.min(run.last, r.windowEnd);
-      if (out.lastOldAt === undefined || t > out.lastOldAt) out.lastOldAt = t;
-    }
+interface ServedEdges {
+  firstNewAt?: number;
+  lastOldAt?: number;
+}
+
+/** Folds one served run into the edges (first new-revision response, last old-revision one) within the rollout. */
+function addServedRun(out: ServedEdges, r: RolloutView, run: AttributedRun['run'], isNew: boolean): void {
+  if (isNew) {
+    const t = Math.max(run.first, r.startAt);
+    if (out.firstNewAt === undefined || t < out.firstNewAt) out.firstNewAt = t;
+  } else {
+    const t = Math.min(run.last, r.windowEnd);
+    if (out.lastOldAt === undefined || t > out.lastOldAt) out.lastOldAt = t;
   }
-  return out;
 }
 
 function overlapOf(edges: { firstNewAt?: number; lastOldAt?: number }, timing: ProbeTiming, sameClock: boolean): Bound | undefined {
@@ -84,23 +85,27 @@ function overlapOf(edges: { firstNewAt?: number; lastOldAt?: number }, timing: P
 }
 
 export function dataPlaneOverlap(state: FoldState, r: RolloutView, runs: readonly AttributedRun[]): { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] } {
-  const byNode = new Map<string, AttributedRun[]>();
-  for (const a of runs) {
-    const list = byNode.get(a.run.node);
-    if (list) list.push(a);
-    else byNode.set(a.run.node, [a]);
+  // One walk for every node and the cluster: edges are minima and maxima, so the order runs come in does not matter.
+  const byNode = new Map<string, ServedEdges>();
+  const all: ServedEdges = {};
+  for (const { run, pod } of runs) {
+    let edges = byNode.get(run.node);
+    if (!edges) byNode.set(run.node, (edges = {}));
+    if (run.outcome !== 'served' || !pod || run.last < r.startAt || run.first > r.windowEnd) continue;
+    const isNew = isNewPod(r.record, pod);
+    addServedRun(edges, r, run, isNew);
+    addServedRun(all, r, run, isNew);
   }
   const offline = (node?: string) => r.gaps.some((g) => g.reason === 'agent-offline' && (node === undefined || g.node === node));
   const perNode = [...byNode.keys()].sort().map((node) => {
-    const edges = servedEdges(r, byNode.get(node) ?? []);
+    const edges = byNode.get(node) ?? {};
     const overlap = overlapOf(edges, probeTiming(state, [node]), true);
     const out: DataPlaneOverlap = { node, ...edges, spansGap: offline(node) };
     if (overlap) out.overlap = overlap;
     return out;
   });
-  const edges = servedEdges(r, runs);
-  const cluster: DataPlaneOverlap = { ...edges, spansGap: offline() };
-  const overlap = overlapOf(edges, probeTiming(state, byNode.keys()), byNode.size <= 1);
+  const cluster: DataPlaneOverlap = { ...all, spansGap: offline() };
+  const overlap = overlapOf(all, probeTiming(state, byNode.keys()), byNode.size <= 1);
   if (overlap) cluster.overlap = overlap;
   return { cluster, perNode };
 }

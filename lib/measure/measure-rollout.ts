@@ -15,7 +15,7 @@ import {
   type ProbeTiming,
   type SingletonViolation,
 } from './measure-overlap';
-import { addLags, droppedRequests, removalLags, staleResponses, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { addLags, droppedRequests, removalLags, seenByPodAndNode, staleResponses, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
 import { mitigationChecks, type MitigationCheck } from '../advice/mitigation-check';
 import { adviceFor, type Advice } from '../advice/advice';
 
@@ -44,8 +44,9 @@ export interface RolloutMeasurements {
 
 export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout: RolloutView): RolloutMeasurements {
   const { pods, runs } = d;
-  const adds = addLags(state, rollout, pods, runs);
-  const removals = removalLags(state, rollout, pods, runs);
+  const seen = seenByPodAndNode(runs);
+  const adds = addLags(state, rollout, pods, runs, seen);
+  const removals = removalLags(state, rollout, pods, runs, seen);
   const noReady = noReadyEndpointSpans(rollout, pods);
   const droppedInGap = droppedRequests(runs, noReady).total;
   const settings = rollout.record.settings ?? d.track.current;

@@ -1,7 +1,7 @@
 import type { ProbeOutcome } from '../probes/probe-run';
 import type { AttributedRun } from '../measure/deployment-view';
 import type { Span } from '../measure/intervals';
-import { mergeSpans } from './pod-bars';
+import { mergeSpans } from './merge-spans';
 
 /** Traffic of one revision on one node: merged spans with the number of responses in them. */
 export interface NodeRevisionTrack {
@@ -30,7 +30,8 @@ function mergeCounted(spans: readonly (Span & { count: number })[], gapMs: numbe
   const merged = mergeSpans(spans, gapMs);
   const out = merged.map((s) => ({ ...s, count: 0 }));
   // Both sorted by start: walk them together to sum counts into the merged span that contains each run.
-  const sorted = [...spans].sort((a, b) => a.from - b.from);
+  const inOrder = spans.every((s, i) => i === 0 || s.from >= (spans[i - 1]?.from ?? -Infinity));
+  const sorted = inOrder ? spans : [...spans].sort((a, b) => a.from - b.from);
   let j = 0;
   for (const s of sorted) {
     while (j < out.length && (out[j]?.to ?? Infinity) < s.from) j++;
@@ -52,9 +53,16 @@ export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGap
     if (!entry) byNode.set(run.node, (entry = { revs: new Map(), drops: [], served: 0, dropped: 0 }));
     if (run.outcome === 'served') {
       const hash = pod?.lane.templateHash ?? run.revision ?? '';
-      const list = entry.revs.get(hash) ?? [];
-      list.push({ from: run.first, to: run.last, count: run.count });
-      entry.revs.set(hash, list);
+      let list = entry.revs.get(hash);
+      if (!list) entry.revs.set(hash, (list = []));
+      // A node's runs come in time order: one that starts within the merge gap of the last span joins it
+      // here, so an hour of steady traffic is a few spans, not one per run. The same spans and counts as
+      // merging at the end (mergeCounted still merges whatever came out of order).
+      const last = list[list.length - 1];
+      if (last && run.first >= last.from && run.first - last.to <= mergeGapMs) {
+        if (run.last > last.to) last.to = run.last;
+        last.count += run.count;
+      } else list.push({ from: run.first, to: run.last, count: run.count });
       entry.served += run.count;
     } else {
       entry.drops.push({ from: run.first, to: run.last, count: run.count, outcome: run.outcome, pod: run.pod });

@@ -1,0 +1,152 @@
+// Test support: the straightforward measurements (one walk over every run per figure) as they were before
+// they were optimised; the optimised ones must give exactly these results (measure-equivalence.test.ts).
+import type { FoldState } from '../fold/fold-types';
+import { addBounds, bound, countInWindow, exact, type Bound } from './bound';
+import type { AttributedRun, PodView } from './deployment-view';
+import { endpointStopAt, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { probeTiming, type DataPlaneOverlap, type ProbeTiming } from './measure-overlap';
+import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
+import { isNewPod, type RolloutView } from './select-rollouts';
+
+interface Seen {
+  first?: number;
+  last: number;
+}
+
+function seenByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, Seen>> {
+  const out = new Map<string, Map<string, Seen>>();
+  for (const { run, pod } of runs) {
+    if (!pod) continue;
+    let nodes = out.get(pod.lane.uid);
+    if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
+    const seen = nodes.get(run.node) ?? { last: run.last };
+    nodes.set(run.node, seen);
+    seen.last = Math.max(seen.last, run.last);
+    if (run.outcome === 'served') seen.first = Math.min(seen.first ?? run.first, run.first);
+  }
+  return out;
+}
+
+function nodeTiming(state: FoldState, node: string): { interval: number; u: number } {
+  const t = state.nodes.get(node);
+  return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
+}
+
+export function referenceAddLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
+  const served = seenByPodAndNode(runs);
+  const out: PodNodeLag[] = [];
+  for (const p of pods) {
+    const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
+    if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
+    const early = p.endpoint.earliest.readyFrom;
+    const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
+      if (seen.first === undefined) continue;
+      const { interval, u } = nodeTiming(state, node);
+      const d = seen.first - readyFrom;
+      const lastNotSeen = previousProbeBefore(state, node, seen.first) ?? seen.first - interval;
+      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, lastNotSeen - readyFrom - u, d + u + slack), spansGap: slack > 0 });
+    }
+  }
+  return out;
+}
+
+export function referenceRemovalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
+  const served = seenByPodAndNode(runs);
+  const out: PodNodeLag[] = [];
+  for (const p of pods) {
+    const stop = endpointStopAt(p, r);
+    if (!stop) continue;
+    const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
+    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
+      const { interval, u } = nodeTiming(state, node);
+      const d = seen.last - stop.at;
+      const firstNotSeenAt = nextProbeAfter(state, node, seen.last) ?? seen.last + interval;
+      const hi = firstNotSeenAt - stop.at;
+      out.push({
+        pod: p.lane.name,
+        node,
+        endpointAt: stop.at,
+        responseAt: seen.last,
+        firstNotSeenAt,
+        lag: bound(Math.max(0, (d + hi) / 2), Math.max(0, d - u), Math.max(0, hi + u + slack)),
+        spansGap: slack > 0,
+      });
+    }
+  }
+  return out;
+}
+
+export function referenceStaleResponses(r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
+  const out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
+  const rows = new Map<string, StaleResponses['byPod'][number]>();
+  for (const { run, pod } of runs) {
+    if (run.outcome !== 'served' || !pod) continue;
+    const deletedAt = pod.lane.deletionObservedAt;
+    const stop = endpointStopAt(pod, r)?.at;
+    const after = (edge: number | undefined): Bound => {
+      if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
+      const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
+      return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
+    };
+    const afterDeletion = after(deletedAt);
+    const afterRemoval = after(stop);
+    if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
+    out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
+    out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);
+    out.latestAt = Math.max(out.latestAt ?? run.last, run.last);
+    const key = `${pod.lane.name}\u0000${run.node}`;
+    const row = rows.get(key);
+    if (row) {
+      row.afterDeletion = addBounds(row.afterDeletion, afterDeletion);
+      row.afterEndpointRemoval = addBounds(row.afterEndpointRemoval, afterRemoval);
+      row.latestAt = Math.max(row.latestAt, run.last);
+    } else rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
+  }
+  out.byPod = [...rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
+  return out;
+}
+
+function servedEdges(r: RolloutView, runs: readonly AttributedRun[]): { firstNewAt?: number; lastOldAt?: number } {
+  const out: { firstNewAt?: number; lastOldAt?: number } = {};
+  for (const { run, pod } of runs) {
+    if (run.outcome !== 'served' || !pod || run.last < r.startAt || run.first > r.windowEnd) continue;
+    if (isNewPod(r.record, pod)) {
+      const t = Math.max(run.first, r.startAt);
+      if (out.firstNewAt === undefined || t < out.firstNewAt) out.firstNewAt = t;
+    } else {
+      const t = Math.min(run.last, r.windowEnd);
+      if (out.lastOldAt === undefined || t > out.lastOldAt) out.lastOldAt = t;
+    }
+  }
+  return out;
+}
+
+function overlapOf(edges: { firstNewAt?: number; lastOldAt?: number }, timing: ProbeTiming, sameClock: boolean): Bound | undefined {
+  if (edges.firstNewAt === undefined || edges.lastOldAt === undefined) return undefined;
+  const d = edges.lastOldAt - edges.firstNewAt;
+  const u = sameClock ? 0 : 2 * timing.uncertaintyMs;
+  return bound(Math.max(0, d), Math.max(0, d - u), Math.max(0, d + 2 * timing.intervalMs + u));
+}
+
+export function referenceDataPlaneOverlap(state: FoldState, r: RolloutView, runs: readonly AttributedRun[]): { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] } {
+  const byNode = new Map<string, AttributedRun[]>();
+  for (const a of runs) {
+    const list = byNode.get(a.run.node);
+    if (list) list.push(a);
+    else byNode.set(a.run.node, [a]);
+  }
+  const offline = (node?: string) => r.gaps.some((g) => g.reason === 'agent-offline' && (node === undefined || g.node === node));
+  const perNode = [...byNode.keys()].sort().map((node) => {
+    const edges = servedEdges(r, byNode.get(node) ?? []);
+    const overlap = overlapOf(edges, probeTiming(state, [node]), true);
+    const out: DataPlaneOverlap = { node, ...edges, spansGap: offline(node) };
+    if (overlap) out.overlap = overlap;
+    return out;
+  });
+  const edges = servedEdges(r, runs);
+  const cluster: DataPlaneOverlap = { ...edges, spansGap: offline() };
+  const overlap = overlapOf(edges, probeTiming(state, byNode.keys()), byNode.size <= 1);
+  if (overlap) cluster.overlap = overlap;
+  return { cluster, perNode };
+}
