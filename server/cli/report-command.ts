@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { foldEvents } from '../../lib/fold/reduce';
-import { RecordingFormatError, readRecording } from '../../lib/recording/recording-reader';
+import { createFoldState } from '../../lib/fold/fold-state';
+import { reduce } from '../../lib/fold/reduce';
+import { RecordingFormatError, openRecording } from '../../lib/recording/recording-reader';
 import { type FailCondition, FailConditionError, evaluateFailConditions, parseFailCondition } from '../../lib/report/fail-on';
 import { formatReportMarkdown } from '../../lib/report/report-markdown';
 import { buildReport } from '../../lib/report/report-model';
@@ -30,15 +31,20 @@ export function reportCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--fail-on <conditions>', 'exit 3 when a condition holds, e.g. dropped>0, stale>0, overlap>2s, lag>5s (repeatable, or comma-separated)', collectCondition, [])
     .action(async (file: string, options: ReportOptions) => {
+      // Folded as it is read: a large recording is never held in memory as events.
       let recording;
       try {
-        recording = await readRecording(createReadStream(file, { encoding: 'utf8' }));
+        recording = await openRecording(createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }));
       } catch (error) {
         if (error instanceof RecordingFormatError) throw new Error(`${file}: ${error.message}`);
         throw error;
       }
-      for (const problem of recording.problems) process.stderr.write(`${file}:${problem.line}: ${problem.kind}: ${problem.message}\n`);
-      const report = buildReport(foldEvents(recording.events), recording.header);
+      const state = createFoldState();
+      for await (const batch of recording.batches) {
+        for (const event of batch.events) reduce(state, event);
+        for (const problem of batch.problems) process.stderr.write(`${file}:${problem.line}: ${problem.kind}: ${problem.message}\n`);
+      }
+      const report = buildReport(state, recording.header);
       switch (options.format) {
         case 'json':
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
