@@ -11,9 +11,12 @@ export interface ProbeResult {
 }
 
 /**
- * Builds the runs of one probe batch: consecutive results from the same pod with the same outcome
- * collapse into one run, so a load-balanced steady state costs one run per serving pod per batch.
- * Pure: time comes in with each result; the caller decides when to `flush`.
+ * Builds the runs of one probe batch: every result of the same kind (pod, outcome, revision, status)
+ * within the batch joins one run, consecutive or not, so a load-balanced steady state costs one run per
+ * serving pod per batch rather than one per request. Each pod's first and last time at the node stay
+ * exact (what lags and overlap are measured from); the order of results between pods inside a batch is
+ * not kept, so counts inside a window assume a run's requests evenly spaced, and the measurements
+ * carry that as their bounds. Pure: time comes in with each result; the caller decides when to `flush`.
  */
 export class ProbeRunAccumulator {
   private readonly open = new Map<string, ProbeRunTuple>();

@@ -129,7 +129,8 @@ export class ProbeSource implements Source {
         agent.lastBatchSeq = batch.batchSeq;
         const at = this.now();
         const offset = agent.clock.estimate ?? { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
-        const toServer = (t: number) => t - offset.offsetMs;
+        // Whole ms: the offset is known to a few ms at best, and whole numbers keep recording lines compact.
+        const toServer = (t: number) => Math.round(t - offset.offsetMs);
         if (batch.runs.length > 0) {
           const runs = batch.runs.map((run): ProbeRunTuple => {
             const mapped: ProbeRunTuple = [...run];
