@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
 import { type Socket, io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../lib/events/event-schema';
@@ -8,11 +7,9 @@ import { REPORT_ROUTES } from '../../lib/http-contract';
 import { formatReportMarkdown } from '../../lib/report/report-markdown';
 import { buildReport } from '../../lib/report/report-model';
 import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../lib/socket-contract';
-import { ProbeAgent } from '../agent/probe-agent';
-import { type AppServer, createAppServer } from '../app-server';
-import { LabCluster } from '../lab/lab-cluster';
-import { KubeSource } from '../sources/kube/kube-source';
-import { ProbeSource } from '../sources/probe/probe-source';
+import type { AppServer } from '../app-server';
+import type { LabCluster } from '../lab/lab-cluster';
+import { type Session, startSession } from '../session/start-session';
 
 type UiSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -38,50 +35,29 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 describe('/metrics and /api/report on the lab: a broken rollout, live', () => {
+  let session: Session;
   let lab: LabCluster;
   let server: AppServer;
-  let agents: ProbeAgent[] = [];
   let socket: UiSocket | undefined;
   /** What a browser subscribed to /ui received, in order. */
   const received: CutoverEvent[] = [];
 
   beforeAll(async () => {
-    lab = await LabCluster.start({ scenario: 'broken', timeScale: 2 });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(lab.kubeconfig());
-    const token = randomBytes(18).toString('base64url');
-    // Wired as `cutover serve --lab` wires it, without the web pages.
-    server = await createAppServer({
-      port: 0,
-      sources: [new ProbeSource({ token }), new KubeSource({ kubeConfig, namespace: lab.namespace })],
-    });
+    // Wired as `cutover serve --lab` wires it (the product's session code), without the web pages.
+    session = await startSession({ lab: { scenario: 'broken', timeScale: 2 }, agentToken: randomBytes(18).toString('base64url'), port: 0 });
+    server = session.server;
+    if (!session.lab) throw new Error('no lab');
+    lab = session.lab;
     socket = io(`${server.url}${UI_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false });
     socket.on('snapshot', (snapshot) => received.push(...snapshot.events));
     socket.on('events', (batch) => received.push(...batch));
     const ack = await socket.timeout(10_000).emitWithAck('subscribe', {});
     expect(ack.ok).toBe(true);
-    agents = lab.nodes.map(
-      (node) =>
-        new ProbeAgent({
-          serverUrl: server.url,
-          token,
-          node,
-          agentId: `lab-${node}`,
-          target: lab.dataPlane?.nodeProxyUrl(node) ?? '',
-          intervalMs: lab.scenario.probeIntervalMs,
-          timeoutMs: 900,
-          keepAlive: false,
-          identityHeader: 'X-Cutover-Pod',
-        }),
-    );
-    for (const agent of agents) agent.start();
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((agent) => agent.stop(500)));
     socket?.disconnect();
-    await server?.close();
-    await lab?.stop();
+    await session?.stop();
   });
 
   async function scrape(): Promise<Map<string, number>> {

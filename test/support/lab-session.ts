@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
 import { type Socket, io } from 'socket.io-client';
 import type { CutoverEvent } from '../../lib/events/event-schema';
 import type { FoldState } from '../../lib/fold/fold-types';
@@ -7,12 +6,11 @@ import { foldEvents } from '../../lib/fold/reduce';
 import { type RolloutMeasurements, measureAll } from '../../lib/measure/measure-rollout';
 import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../lib/socket-contract';
 import { ProbeAgent } from '../../server/agent/probe-agent';
-import { type AppServer, createAppServer } from '../../server/app-server';
-import { LabCluster } from '../../server/lab/lab-cluster';
+import type { AppServer } from '../../server/app-server';
+import type { LabCluster } from '../../server/lab/lab-cluster';
 import { type Scenario, type ScenarioInput, scenarioSchema } from '../../server/lab/scenarios/scenario-schema';
 import { createLogger } from '../../server/logger';
-import { KubeSource } from '../../server/sources/kube/kube-source';
-import { ProbeSource } from '../../server/sources/probe/probe-source';
+import { startSession } from '../../server/session/start-session';
 
 export type UiSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -93,63 +91,45 @@ export interface LabSession {
  * browser-like /ui client.
  */
 export async function startLabSession(scenario: Scenario, timeScale: number): Promise<LabSession> {
-  const lab = await LabCluster.start({ scenario, timeScale });
-  const stops: Array<() => Promise<void>> = [() => lab.stop()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    stops.length = 0;
-  };
+  // Wired exactly as `cutover serve --lab` is (no pages, no recording): the product's own session code.
+  const session = await startSession({
+    lab: { scenario, timeScale },
+    agentToken: randomBytes(24).toString('base64url'),
+    port: 0,
+    logger: createLogger(process.env.CUTOVER_LOG_LEVEL ?? 'warn'),
+  });
+  const { server, agents } = session;
+  const lab = session.lab;
+  let ui: UiClient | undefined;
   try {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromString(lab.kubeconfig());
-    const token = randomBytes(24).toString('base64url');
-    const server = await createAppServer({
-      port: 0,
-      logger: createLogger(process.env.CUTOVER_LOG_LEVEL ?? 'warn'),
-      sources: [new ProbeSource({ token }), new KubeSource({ kubeConfig, namespace: lab.namespace })],
-    });
-    stops.push(() => server.close());
-    const ui = await UiClient.connect(server.url, lab.namespace);
-    stops.push(async () => ui.close());
-    const dataPlane = lab.dataPlane;
-    if (!dataPlane) throw new Error('the lab has no data plane');
-    const agents = lab.nodes.map(
-      (node) =>
-        new ProbeAgent({
-          serverUrl: server.url,
-          token,
-          node,
-          agentId: `lab-${node}`,
-          target: dataPlane.nodeProxyUrl(node),
-          intervalMs: lab.scenario.probeIntervalMs,
-          timeoutMs: 900,
-          keepAlive: false,
-          identityHeader: 'X-Cutover-Pod',
-        }),
-    );
-    let agentsStopped = false;
-    const stopAgents = async () => {
-      if (agentsStopped) return;
-      agentsStopped = true;
-      await Promise.all(agents.map((agent) => agent.stop(2000)));
-    };
-    stops.push(stopAgents);
-    for (const agent of agents) agent.start();
-    return {
-      lab,
-      server,
-      agents,
-      ui,
-      async drainAgents() {
-        await stopAgents();
-        await waitFor(() => (ui.seq >= server.hub.lastSeq ? true : undefined), 5000, 'the browser to receive every event');
-      },
-      stop: stopAll,
-    };
+    if (!lab?.dataPlane) throw new Error('the lab has no data plane');
+    ui = await UiClient.connect(server.url, lab.namespace);
   } catch (error) {
-    await stopAll();
+    await session.stop();
     throw error;
   }
+  const client = ui;
+  let agentsStopped = false;
+  const stopAgents = async () => {
+    if (agentsStopped) return;
+    agentsStopped = true;
+    await Promise.all(agents.map((agent) => agent.stop(2000)));
+  };
+  return {
+    lab,
+    server,
+    agents,
+    ui: client,
+    async drainAgents() {
+      await stopAgents();
+      await waitFor(() => (client.seq >= server.hub.lastSeq ? true : undefined), 5000, 'the browser to receive every event');
+    },
+    async stop() {
+      client.close();
+      await stopAgents();
+      await session.stop();
+    },
+  };
 }
 
 /** Polls `probe` every 50 ms until it returns a value; rejects after `timeoutMs`. */
