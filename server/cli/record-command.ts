@@ -6,6 +6,7 @@ import type { RolloutMeasurements } from '../../lib/measure/measure-rollout';
 import { createLogger } from '../logger';
 import { watchRolloutEnd } from '../session/rollout-end';
 import { startSession } from '../session/start-session';
+import { type ClusterOptions, withClusterOptions } from './cluster-options';
 import { parseDuration } from './duration-option';
 import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
@@ -15,14 +16,9 @@ export const RECORD_TIMED_OUT = 4;
 /** Exit code when a signal stops `--until complete` before a rollout ended. */
 const INTERRUPTED = 130;
 
-interface RecordOptions {
+interface RecordOptions extends ClusterOptions {
   out: string;
   lab?: string | true;
-  kubeconfig?: string;
-  context?: string;
-  inCluster?: boolean;
-  namespace?: string;
-  selector?: string;
   host: string;
   port: number;
   agentToken?: string;
@@ -41,15 +37,11 @@ function describeRollout(m: RolloutMeasurements): string {
 }
 
 export function recordCommand(): Command {
-  return new Command('record')
+  const command = new Command('record')
     .description('Record a session to a file without the dashboard, until a rollout ends or a signal (for CI and scripts)')
     .requiredOption('-o, --out <file>', 'the recording to write (.jsonl); an existing file is never overwritten')
-    .addOption(new Option('--lab [scenario]', 'record the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']))
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to use')
-    .option('--in-cluster', 'use the service account of the pod Cutover runs in')
-    .option('-n, --namespace <name>', 'namespace to watch (default: the lab\'s, or all namespaces)')
-    .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web')
+    .addOption(new Option('--lab [scenario]', 'record the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']));
+  return withClusterOptions(command)
     .option('--host <host>', 'address to bind for probe agents', parseHost, '127.0.0.1')
     .option('-p, --port <port>', 'port probe agents connect to (0 picks a free one)', parsePort, 0)
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')

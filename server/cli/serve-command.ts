@@ -12,17 +12,13 @@ import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
 import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
+import { type ClusterOptions, withClusterOptions } from './cluster-options';
 import { onShutdown } from './shutdown';
 
 const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface ServeOptions {
+interface ServeOptions extends ClusterOptions {
   lab?: string | true;
-  kubeconfig?: string;
-  context?: string;
-  inCluster?: boolean;
-  namespace?: string;
-  selector?: string;
   host: string;
   port: number;
   dev?: boolean;
@@ -50,17 +46,13 @@ function replaySession(file: string, speed: ReplaySpeed, paused: boolean): NonNu
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('Start the dashboard, watching the embedded lab (--lab), a real cluster, or a recording (--replay)')
     .addOption(new Option('--lab [scenario]', 'run on the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']))
     .addOption(new Option('--replay <file>', 'replay a recording as if it were live (controls: /api/replay)').conflicts(['lab', 'kubeconfig', 'context', 'inCluster', 'agentToken']))
     .option('--speed <factor>', 'with --replay: a factor of the recorded pace, or "max" for all at once', parseSpeed, 1)
-    .option('--paused', 'with --replay: start paused (resume from the page or POST /api/replay)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to use')
-    .option('--in-cluster', 'use the service account of the pod Cutover runs in')
-    .option('-n, --namespace <name>', 'namespace to watch (default: the lab\'s, or all namespaces)')
-    .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web')
+    .option('--paused', 'with --replay: start paused (resume from the page or POST /api/replay)');
+  return withClusterOptions(command)
     .option('--host <host>', 'address to bind', parseHost, '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 7300)
     .option('--dev', 'Next.js development mode with hot reload')
