@@ -1,36 +1,124 @@
 'use client';
 
-import { memo } from 'react';
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LagChartRow } from '../../lib/views/lag-chart-rows';
+import { memo, useRef } from 'react';
 import { formatMs } from '../../lib/views/headline-figures';
+import { formatAxisMs, lagAxis, lagChartMax, lagChartShown, type LagChartRow } from '../../lib/views/lag-chart-rows';
 import { OKABE_ITO } from '../../lib/views/revision-palette';
+import { useElementWidth } from '../timeline/use-element-width';
+
+/** More nodes than this and the chart keeps those with the largest lags (the report lists every node). */
+const MAX_ROWS = 24;
+const LABEL_W = 130;
+const RIGHT = 36;
+const TOP = 34;
+const AXIS_H = 28;
+
+const KINDS = [
+  { key: 'removal', label: 'worst removal lag', colour: OKABE_ITO.blue },
+  { key: 'add', label: 'worst add lag', colour: OKABE_ITO.orange },
+] as const;
+
+function boundText(value: number, error: readonly [number, number]): string {
+  return error[0] === 0 && error[1] === 0 ? formatMs(value) : `${formatMs(value)} (${formatMs(value - error[0])} – ${formatMs(value + error[1])})`;
+}
+
+/** A reference line's label, beside the line, turned to its left where it would run off the chart. */
+function ReferenceLabel({ x, y, width, text }: { x: number; y: number; width: number; text: string }) {
+  const flip = x + 4 + text.length * 7 > width;
+  return (
+    <text x={flip ? x - 4 : x + 4} y={y} textAnchor={flip ? 'end' : 'start'} fontSize={12} fill="currentColor">
+      {text}
+    </text>
+  );
+}
 
 /**
- * Worst add and removal lag per node with their error bars, against the Deployment's preStop sleep (what
- * covers a removal lag) and minReadySeconds (what covers an add lag).
+ * Worst add and removal lag per node, each bar with its error bar (the interval the truth lies in, around
+ * the bar's end), against the Deployment's preStop sleep (what covers a removal lag) and minReadySeconds
+ * (what covers an add lag). Plain SVG: a bar per node and kind costs two elements, whatever the node count.
  */
 export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: { rows: readonly LagChartRow[]; preStopMs: number; minReadyMs: number }) {
+  const box = useRef<HTMLElement>(null);
+  const width = useElementWidth(box);
   if (rows.length === 0) return null;
-  const height = Math.min(440, 106 + rows.length * 34);
+  const shown = lagChartShown(rows, MAX_ROWS);
+  const axis = lagAxis(lagChartMax(shown, preStopMs, minReadyMs));
+  const rowH = shown.length <= 6 ? 34 : Math.max(18, Math.min(34, Math.floor(440 / shown.length)));
+  const height = TOP + shown.length * rowH + AXIS_H;
+  const plotW = Math.max(100, width - LABEL_W - RIGHT);
+  const x = (ms: number) => LABEL_W + (Math.max(0, ms) / axis.max) * plotW;
+  const barH = Math.max(5, Math.floor((rowH - 6) / 2));
+  const plotBottom = TOP + shown.length * rowH;
+  const fontSize = rowH >= 22 ? 12 : 10;
   return (
-    <section className="lag-chart" data-testid="lag-chart">
+    <section className="lag-chart" data-testid="lag-chart" ref={box}>
       <h2>Lag per node</h2>
-      <BarChart responsive style={{ width: '100%', height }} data={rows as LagChartRow[]} layout="vertical" margin={{ left: 20, right: 40, top: 24, bottom: 8 }}>
-        <CartesianGrid horizontal={false} strokeOpacity={0.3} />
-        <XAxis type="number" allowDecimals={false} tickFormatter={(v: number) => formatMs(v)} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
-        <YAxis type="category" dataKey="node" width={110} tick={{ fontSize: 12, fill: 'currentColor' }} stroke="currentColor" />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? formatMs(v) : String(v))} isAnimationActive={false} contentStyle={{ background: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--line)' }} />
-        <Legend />
-        <Bar dataKey="removal" name="worst removal lag" fill={OKABE_ITO.blue} isAnimationActive={false}>
-          <ErrorBar dataKey="removalError" width={4} stroke="currentColor" direction="x" />
-        </Bar>
-        <Bar dataKey="add" name="worst add lag" fill={OKABE_ITO.orange} isAnimationActive={false}>
-          <ErrorBar dataKey="addError" width={4} stroke="currentColor" direction="x" />
-        </Bar>
-        <ReferenceLine x={preStopMs} stroke={OKABE_ITO.bluishGreen} strokeWidth={2} strokeDasharray="6 3" label={{ value: `preStop ${formatMs(preStopMs)}`, position: 'top', fill: 'currentColor', fontSize: 12 }} />
-        {minReadyMs > 0 ? <ReferenceLine x={minReadyMs} stroke={OKABE_ITO.reddishPurple} strokeWidth={2} strokeDasharray="2 3" label={{ value: `minReadySeconds ${formatMs(minReadyMs)}`, position: 'insideBottomRight', fill: 'currentColor', fontSize: 12 }} /> : null}
-      </BarChart>
+      {shown.length < rows.length ? (
+        <p className="muted" data-testid="lag-chart-note">
+          The {shown.length} of {rows.length} nodes with the largest lags; the JSON and Markdown reports list every node.
+        </p>
+      ) : null}
+      <svg width={width} height={height} role="img" aria-label="Worst add and removal lag per node" style={{ display: 'block', overflow: 'visible' }}>
+        {axis.ticks.map((t) => (
+          <g key={t}>
+            <line x1={x(t)} x2={x(t)} y1={TOP - 4} y2={plotBottom} stroke="currentColor" strokeOpacity={0.15} />
+            <text x={x(t)} y={plotBottom + 18} textAnchor="middle" fontSize={12} fill="currentColor">
+              {formatAxisMs(t, axis.step, axis.max)}
+            </text>
+          </g>
+        ))}
+        <line x1={LABEL_W} x2={LABEL_W + plotW} y1={plotBottom} y2={plotBottom} stroke="currentColor" />
+        {shown.map((r, i) => {
+          const y = TOP + i * rowH + 3;
+          return (
+            <g key={r.node} data-node={r.node}>
+              <title>{`${r.node}: removal ${r.removal === null ? '—' : boundText(r.removal, r.removalError)}; add ${r.add === null ? '—' : boundText(r.add, r.addError)}${r.dropped > 0 ? `; ${r.dropped} dropped` : ''}`}</title>
+              <text x={LABEL_W - 8} y={y + barH} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
+                {r.node}
+              </text>
+              {KINDS.map((k, j) => {
+                const value = r[k.key];
+                if (value === null) return null;
+                const error = k.key === 'removal' ? r.removalError : r.addError;
+                const by = y + j * barH;
+                const cy = by + barH / 2;
+                const lo = x(value - error[0]);
+                const hi = x(value + error[1]);
+                return (
+                  <g key={k.key} data-kind={k.key}>
+                    <rect x={LABEL_W} y={by} width={Math.max(1, x(value) - LABEL_W)} height={barH - 1} fill={k.colour} />
+                    {hi - lo >= 1 ? (
+                      <path className="lag-error-bar" d={`M${lo.toFixed(1)} ${cy}H${hi.toFixed(1)}M${lo.toFixed(1)} ${cy - 3}v6M${hi.toFixed(1)} ${cy - 3}v6`} stroke="currentColor" strokeWidth={1.25} fill="none" />
+                    ) : null}
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+        <line x1={x(preStopMs)} x2={x(preStopMs)} y1={TOP - 20} y2={plotBottom} stroke={OKABE_ITO.bluishGreen} strokeWidth={2} strokeDasharray="6 3" />
+        <ReferenceLabel x={x(preStopMs)} y={TOP - 22} width={width} text={`preStop ${formatMs(preStopMs)}`} />
+        {minReadyMs > 0 ? (
+          <>
+            <line x1={x(minReadyMs)} x2={x(minReadyMs)} y1={TOP - 8} y2={plotBottom} stroke={OKABE_ITO.reddishPurple} strokeWidth={2} strokeDasharray="2 3" />
+            <ReferenceLabel x={x(minReadyMs)} y={TOP - 8} width={width} text={`minReadySeconds ${formatMs(minReadyMs)}`} />
+          </>
+        ) : null}
+      </svg>
+      <div className="legend">
+        {KINDS.map((k) => (
+          <span key={k.key} className="legend-item">
+            <span className="swatch" style={{ background: k.colour }} />
+            {k.label}
+          </span>
+        ))}
+        <span className="legend-item muted">
+          <svg width={22} height={10} aria-hidden="true">
+            <path d="M2 5H20M2 1v8M20 1v8" stroke="currentColor" strokeWidth={1.25} fill="none" />
+          </svg>
+          the interval the true lag lies in
+        </span>
+      </div>
     </section>
   );
 });

@@ -21,3 +21,56 @@ export function lagChartRows(r: RolloutReport): LagChartRow[] {
     dropped: n.dropped.value,
   }));
 }
+
+/** The upper bound of a row's worst lag (either kind): what decides which nodes a crowded chart keeps. */
+function rowHi(r: LagChartRow): number {
+  return Math.max(r.removal === null ? 0 : r.removal + r.removalError[1], r.add === null ? 0 : r.add + r.addError[1]);
+}
+
+/**
+ * The rows a chart of at most `limit` rows shows: all of them when they fit, else the nodes with the largest
+ * lags (by upper bound), kept in node order so a node is found where it is expected.
+ */
+export function lagChartShown(rows: readonly LagChartRow[], limit: number): LagChartRow[] {
+  if (rows.length <= limit) return [...rows];
+  const keep = new Set([...rows].sort((a, b) => rowHi(b) - rowHi(a) || (a.node < b.node ? -1 : 1)).slice(0, limit));
+  return rows.filter((r) => keep.has(r));
+}
+
+export interface LagAxis {
+  /** The axis end: the largest value shown (lags with their bounds, the reference lines) rounded up to a tick. */
+  max: number;
+  step: number;
+  ticks: number[];
+}
+
+const NICE = [1, 2, 2.5, 5];
+
+/** A 0-based axis just long enough for `maxMs`, ticks at a round step (at most `maxTicks` intervals). */
+export function lagAxis(maxMs: number, maxTicks = 10): LagAxis {
+  const top = maxMs > 0 ? maxMs : 1000;
+  let step = 1;
+  for (let p = Math.floor(Math.log10(top / maxTicks)) - 1; ; p++) {
+    const found = NICE.map((n) => n * 10 ** p).find((s) => Math.ceil(top / s - 1e-9) <= maxTicks);
+    if (found !== undefined) {
+      step = found;
+      break;
+    }
+  }
+  const max = Math.ceil(top / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let k = 0; k * step <= max + 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+  return { max, step, ticks };
+}
+
+/** The largest value a lag chart must show: every lag's upper bound and the settings it is held against. */
+export function lagChartMax(rows: readonly LagChartRow[], ...references: number[]): number {
+  return Math.max(0, ...references, ...rows.map(rowHi));
+}
+
+/** An axis label: ms below a second, else seconds with the decimals the step needs. */
+export function formatAxisMs(ms: number, step: number, max: number): string {
+  if (max < 1000) return `${Math.round(ms)} ms`;
+  const decimals = step >= 1000 ? 0 : step >= 100 ? 1 : 2;
+  return `${(ms / 1000).toFixed(decimals)} s`;
+}
