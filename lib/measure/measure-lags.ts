@@ -29,20 +29,73 @@ export interface Seen {
 /** Pod (lane uid) → node → what the node saw of the pod: one walk over the runs, shared by add and removal lags. */
 export type SeenByPodAndNode = Map<string, Map<string, Seen>>;
 
-export function seenByPodAndNode(runs: readonly AttributedRun[]): SeenByPodAndNode {
-  const out: SeenByPodAndNode = new Map();
-  for (const { run, pod } of runs) {
-    if (!pod) continue;
-    let nodes = out.get(pod.lane.uid);
-    if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
-    const seen = nodes.get(run.node);
-    if (!seen) nodes.set(run.node, run.outcome === 'served' ? { first: run.first, last: run.last } : { last: run.last });
+/**
+ * Gathers SeenByPodAndNode run by run. A Deployment's runs come node by node: they are gathered per node
+ * (one lookup of the pod per run), then turned round.
+ */
+export class SeenCollector {
+  private readonly byNode = new Map<string, Map<PodView, Seen>>();
+  private node: string | undefined;
+  private seenAt: Map<PodView, Seen> | undefined;
+
+  add({ run, pod }: AttributedRun): void {
+    if (!pod) return;
+    let seenAt = this.seenAt;
+    if (run.node !== this.node || !seenAt) {
+      this.node = run.node;
+      seenAt = this.byNode.get(run.node);
+      if (!seenAt) this.byNode.set(run.node, (seenAt = new Map()));
+      this.seenAt = seenAt;
+    }
+    const seen = seenAt.get(pod);
+    if (!seen) seenAt.set(pod, run.outcome === 'served' ? { first: run.first, last: run.last } : { last: run.last });
     else {
       if (run.last > seen.last) seen.last = run.last;
       if (run.outcome === 'served' && (seen.first === undefined || run.first < seen.first)) seen.first = run.first;
     }
   }
-  return out;
+
+  result(): SeenByPodAndNode {
+    const out: SeenByPodAndNode = new Map();
+    for (const [n, pods] of this.byNode) {
+      for (const [pod, seen] of pods) {
+        let nodes = out.get(pod.lane.uid);
+        if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
+        const other = nodes.get(n);
+        // Two views of one pod (never from selectDeploymentRollouts, but callers may build runs themselves).
+        if (!other) nodes.set(n, seen);
+        else {
+          other.last = Math.max(other.last, seen.last);
+          if (seen.first !== undefined) other.first = Math.min(other.first ?? seen.first, seen.first);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+export function seenByPodAndNode(runs: readonly AttributedRun[]): SeenByPodAndNode {
+  const c = new SeenCollector();
+  for (const a of runs) c.add(a);
+  return c.result();
+}
+
+/**
+ * A pod's nodes in the order the lags list them: as `[...map].sort()` orders `[node, seen]` entries, by
+ * their text `${node},[object Object]`, with that text built once per node rather than in every comparison.
+ */
+function nodesInOrder(seen: Map<string, Seen> | undefined, sortKeys: Map<string, string>): [string, Seen][] {
+  if (!seen) return [];
+  const key = (node: string): string => {
+    let k = sortKeys.get(node);
+    if (k === undefined) sortKeys.set(node, (k = `${node},[object Object]`));
+    return k;
+  };
+  return [...seen].sort((a, b) => {
+    const ka = key(a[0]);
+    const kb = key(b[0]);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }
 
 function nodeTiming(state: FoldState, node: string): { interval: number; u: number } {
@@ -53,12 +106,13 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
 /** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
 export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
+  const sortKeys = new Map<string, string>();
   for (const p of pods) {
     const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
     if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
     const early = p.endpoint.earliest.readyFrom;
     const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
+    for (const [node, seen] of nodesInOrder(served.get(p.lane.uid), sortKeys)) {
       if (seen.first === undefined) continue;
       const { interval, u } = nodeTiming(state, node);
       const d = seen.first - readyFrom;
@@ -88,11 +142,12 @@ export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earlie
  */
 export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
+  const sortKeys = new Map<string, string>();
   for (const p of pods) {
     const stop = endpointStopAt(p, r);
     if (!stop) continue;
     const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
+    for (const [node, seen] of nodesInOrder(served.get(p.lane.uid), sortKeys)) {
       const { interval, u } = nodeTiming(state, node);
       const d = seen.last - stop.at;
       // The first probe the node sent after the last one that reached the pod (none yet: one interval on).
@@ -150,37 +205,51 @@ interface StaleEdges {
   earliest: number;
 }
 
-export function staleResponses(r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
-  const out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
-  const rows = new Map<string, StaleResponses['byPod'][number]>();
+/** Gathers StaleResponses for a rollout run by run (in the order given: the sums are added in it). */
+export class StaleCollector {
+  private readonly out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
+  private readonly rows = new Map<string, StaleResponses['byPod'][number]>();
   // A pod's edges are the same for all its runs: computed once per pod, not once per run.
-  const edgesOf = new Map<PodView, StaleEdges>();
-  for (const { run, pod } of runs) {
-    if (run.outcome !== 'served' || !pod) continue;
-    let edges = edgesOf.get(pod);
+  private readonly edgesOf = new Map<PodView, StaleEdges>();
+
+  constructor(private readonly r: RolloutView) {}
+
+  add({ run, pod }: AttributedRun): void {
+    if (run.outcome !== 'served' || !pod) return;
+    let edges = this.edgesOf.get(pod);
     if (!edges) {
       const deletedAt = pod.lane.deletionObservedAt;
-      const stop = endpointStopAt(pod, r)?.at;
+      const stop = endpointStopAt(pod, this.r)?.at;
       edges = { deletedAt, stop, earliest: Math.min(deletedAt ?? Infinity, stop ?? Infinity) };
-      edgesOf.set(pod, edges);
+      this.edgesOf.set(pod, edges);
     }
-    if (run.last + run.latMax <= edges.earliest) continue;
+    if (run.last + run.latMax <= edges.earliest) return;
     const afterDeletion = servedAfter(run, edges.deletedAt);
     const afterRemoval = servedAfter(run, edges.stop);
-    if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
+    if (afterDeletion.hi === 0 && afterRemoval.hi === 0) return;
+    const out = this.out;
     out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
     out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);
     out.latestAt = Math.max(out.latestAt ?? run.last, run.last);
     const key = `${pod.lane.name}\u0000${run.node}`;
-    const row = rows.get(key);
+    const row = this.rows.get(key);
     if (row) {
       row.afterDeletion = addBounds(row.afterDeletion, afterDeletion);
       row.afterEndpointRemoval = addBounds(row.afterEndpointRemoval, afterRemoval);
       row.latestAt = Math.max(row.latestAt, run.last);
-    } else rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
+    } else this.rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
   }
-  out.byPod = [...rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
-  return out;
+
+  result(): StaleResponses {
+    this.out.byPod = [...this.rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
+    return this.out;
+  }
+}
+
+export function staleResponses(r: RolloutView, _pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
+  const c = new StaleCollector(r);
+  for (const a of runs) c.add(a);
+  return c.result();
 }
 
 export interface DroppedRequests {

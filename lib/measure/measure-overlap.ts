@@ -84,30 +84,51 @@ function overlapOf(edges: { firstNewAt?: number; lastOldAt?: number }, timing: P
   return bound(Math.max(0, d), Math.max(0, d - u), Math.max(0, d + 2 * timing.intervalMs + u));
 }
 
-export function dataPlaneOverlap(state: FoldState, r: RolloutView, runs: readonly AttributedRun[]): { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] } {
-  // One walk for every node and the cluster: edges are minima and maxima, so the order runs come in does not matter.
-  const byNode = new Map<string, ServedEdges>();
-  const all: ServedEdges = {};
-  for (const { run, pod } of runs) {
-    let edges = byNode.get(run.node);
-    if (!edges) byNode.set(run.node, (edges = {}));
-    if (run.outcome !== 'served' || !pod || run.last < r.startAt || run.first > r.windowEnd) continue;
+/** Gathers the served edges of a rollout per node and cluster-wide, run by run (minima and maxima: any order). */
+export class ServedEdgesCollector {
+  readonly byNode = new Map<string, ServedEdges>();
+  readonly cluster: ServedEdges = {};
+  private node: string | undefined;
+  private edges: ServedEdges | undefined;
+
+  constructor(private readonly r: RolloutView) {}
+
+  add({ run, pod }: AttributedRun): void {
+    let edges = this.edges;
+    if (run.node !== this.node || !edges) {
+      this.node = run.node;
+      edges = this.byNode.get(run.node);
+      if (!edges) this.byNode.set(run.node, (edges = {}));
+      this.edges = edges;
+    }
+    const r = this.r;
+    if (run.outcome !== 'served' || !pod || run.last < r.startAt || run.first > r.windowEnd) return;
     const isNew = isNewPod(r.record, pod);
     addServedRun(edges, r, run, isNew);
-    addServedRun(all, r, run, isNew);
+    addServedRun(this.cluster, r, run, isNew);
   }
+}
+
+/** Data-plane overlap from the edges gathered over a Deployment's runs. */
+export function dataPlaneOverlapOf(state: FoldState, r: RolloutView, c: ServedEdgesCollector): { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] } {
   const offline = (node?: string) => r.gaps.some((g) => g.reason === 'agent-offline' && (node === undefined || g.node === node));
-  const perNode = [...byNode.keys()].sort().map((node) => {
-    const edges = byNode.get(node) ?? {};
+  const perNode = [...c.byNode.keys()].sort().map((node) => {
+    const edges = c.byNode.get(node) ?? {};
     const overlap = overlapOf(edges, probeTiming(state, [node]), true);
     const out: DataPlaneOverlap = { node, ...edges, spansGap: offline(node) };
     if (overlap) out.overlap = overlap;
     return out;
   });
-  const cluster: DataPlaneOverlap = { ...all, spansGap: offline() };
-  const overlap = overlapOf(all, probeTiming(state, byNode.keys()), byNode.size <= 1);
+  const cluster: DataPlaneOverlap = { ...c.cluster, spansGap: offline() };
+  const overlap = overlapOf(c.cluster, probeTiming(state, c.byNode.keys()), c.byNode.size <= 1);
   if (overlap) cluster.overlap = overlap;
   return { cluster, perNode };
+}
+
+export function dataPlaneOverlap(state: FoldState, r: RolloutView, runs: readonly AttributedRun[]): { cluster: DataPlaneOverlap; perNode: DataPlaneOverlap[] } {
+  const c = new ServedEdgesCollector(r);
+  for (const a of runs) c.add(a);
+  return dataPlaneOverlapOf(state, r, c);
 }
 
 export interface SingletonViolation {

@@ -1,12 +1,13 @@
 import { isSingleton } from '../kube/slim-deployment';
 import type { FoldState } from '../fold/fold-types';
 import type { Bound } from './bound';
+import type { AttributedRun } from './deployment-view';
 import type { DeploymentRollouts, RolloutView } from './select-rollouts';
 import { selectDeploymentRollouts, type SelectOptions } from './select-rollouts';
 import { totalLength, type Span } from './intervals';
 import {
   controlPlaneOverlap,
-  dataPlaneOverlap,
+  dataPlaneOverlapOf,
   noReadyEndpointSpans,
   probeTiming,
   singletonViolation,
@@ -14,8 +15,9 @@ import {
   type DataPlaneOverlap,
   type ProbeTiming,
   type SingletonViolation,
+  ServedEdgesCollector,
 } from './measure-overlap';
-import { addLags, droppedRequests, removalLags, seenByPodAndNode, staleResponses, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { addLags, droppedRequests, removalLags, SeenCollector, StaleCollector, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
 import { mitigationChecks, type MitigationCheck } from '../advice/mitigation-check';
 import { adviceFor, type Advice } from '../advice/advice';
 
@@ -44,23 +46,35 @@ export interface RolloutMeasurements {
 
 export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout: RolloutView): RolloutMeasurements {
   const { pods, runs } = d;
-  const seen = seenByPodAndNode(runs);
+  // One walk over the Deployment's runs for everything measured run by run (a session's runs can number
+  // hundreds of thousands); the dropped counts then walk only the failed ones.
+  const seenC = new SeenCollector();
+  const staleC = new StaleCollector(rollout);
+  const edgesC = new ServedEdgesCollector(rollout);
+  const failed: AttributedRun[] = [];
+  for (const a of runs) {
+    seenC.add(a);
+    staleC.add(a);
+    edgesC.add(a);
+    if (a.run.outcome !== 'served') failed.push(a);
+  }
+  const seen = seenC.result();
   const adds = addLags(state, rollout, pods, runs, seen);
   const removals = removalLags(state, rollout, pods, runs, seen);
   const noReady = noReadyEndpointSpans(rollout, pods);
-  const droppedInGap = droppedRequests(runs, noReady).total;
+  const droppedInGap = droppedRequests(failed, noReady).total;
   const settings = rollout.record.settings ?? d.track.current;
   const m: Omit<RolloutMeasurements, 'mitigation' | 'advice'> = {
     rollout,
     timing: probeTiming(state),
     controlPlaneOverlap: controlPlaneOverlap(rollout, pods),
-    dataPlaneOverlap: dataPlaneOverlap(state, rollout, runs),
+    dataPlaneOverlap: dataPlaneOverlapOf(state, rollout, edgesC),
     addLags: adds,
     removalLags: removals,
     removalLagByNode: worstByNode(removals),
     addLagByNode: worstByNode(adds),
-    stale: staleResponses(rollout, pods, runs),
-    dropped: droppedRequests(runs, [{ from: rollout.startAt, to: rollout.windowEnd }]),
+    stale: staleC.result(),
+    dropped: droppedRequests(failed, [{ from: rollout.startAt, to: rollout.windowEnd }]),
     noReadyEndpoint: { totalMs: totalLength(noReady), spans: noReady, dropped: droppedInGap },
     spansGap: rollout.gaps.length > 0,
   };
