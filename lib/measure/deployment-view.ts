@@ -41,19 +41,25 @@ function isServiceRef(target: string | undefined): target is string {
 /**
  * Runs that belong to a Deployment: those naming one of its pods, and failures naming no pod whose
  * probed Service fronts it (or, with no Service named, failures on any node: nothing says otherwise).
+ * `visit` sees each as it is found, so a caller can gather what it needs in the same walk.
  */
-export function runsOfDeployment(state: FoldState, pods: readonly PodView[]): AttributedRun[] {
+export function runsOfDeployment(state: FoldState, pods: readonly PodView[], visit?: (a: AttributedRun) => void): AttributedRun[] {
   const byName = new Map<string, PodView>();
   for (const p of pods) byName.set(p.lane.name, p);
   const services = servicesOf(pods);
   const out: AttributedRun[] = [];
   for (const node of state.nodes.values()) {
     for (const run of node.runs) {
+      let a: AttributedRun | undefined;
       if (run.pod !== null) {
         const pod = byName.get(run.pod);
-        if (pod) out.push({ run, pod });
+        if (pod) a = { run, pod };
       } else if (run.outcome !== 'served' && (!isServiceRef(run.target) || services.has(run.target))) {
-        out.push({ run });
+        a = { run };
+      }
+      if (a) {
+        out.push(a);
+        visit?.(a);
       }
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../fold/reduce';
 import { equivalenceStreams } from './equivalence-streams.test-support';
 import { measureRollout } from './measure-rollout';
-import { referenceAddLags, referenceDataPlaneOverlap, referenceRemovalLags, referenceStaleResponses } from './measure-reference.test-support';
+import { referenceAddLags, referenceDataPlaneDoneAt, referenceDataPlaneOverlap, referenceRemovalLags, referenceStaleResponses } from './measure-reference.test-support';
 import { selectDeploymentRollouts } from './select-rollouts';
 
 // The lags, stale responses and data-plane overlap share walks over the runs and skip runs that cannot
@@ -13,6 +13,10 @@ describe.each(equivalenceStreams())('optimised measurements equal the straightfo
 
   it('has rollouts with probe runs to compare (generated and hand-built streams)', () => {
     expect(deployments.flatMap((d) => d.rollouts).length).toBeGreaterThan(0);
+  });
+
+  it('finds each rollout\'s last old response (its data plane done) as one walk per rollout does', () => {
+    for (const d of deployments) expect(d.rollouts.map((r) => r.dataPlaneDoneAt)).toEqual(referenceDataPlaneDoneAt(d.rollouts, d.runs, state.now));
   });
 
   it('gives the same lags, stale responses and data-plane overlap for every rollout', () => {

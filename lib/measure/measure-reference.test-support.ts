@@ -150,3 +150,19 @@ export function referenceDataPlaneOverlap(state: FoldState, r: RolloutView, runs
   if (overlap) cluster.overlap = overlap;
   return { cluster, perNode };
 }
+
+/** The data plane's last old response of each rollout, one walk per rollout (as `describe` did). */
+export function referenceDataPlaneDoneAt(rollouts: readonly RolloutView[], runs: readonly AttributedRun[], now: number): (number | undefined)[] {
+  return rollouts.map((view, i) => {
+    const rollout = view.record;
+    const to = rollouts[i + 1]?.startAt ?? now;
+    let last: number | undefined;
+    for (const { run, pod } of runs) {
+      if (pod ? isNewPod(rollout, pod) : run.outcome === 'served') continue;
+      if (run.last < rollout.startAt || run.first > to) continue;
+      const t = Math.min(run.last, to);
+      if (last === undefined || t > last) last = t;
+    }
+    return last;
+  });
+}

@@ -27,17 +27,31 @@ export function isNewPod(rollout: RolloutRecord, pod: PodView): boolean {
 /**
  * The last request within [from, to] that did not reach the new revision: served by an old pod, or
  * failed without reaching a new one (a node still sending to a dead old pod, a stale conntrack entry).
- * Until then the nodes have not switched, so the rollout has not settled.
+ * Until then the nodes have not switched, so the rollout has not settled. Gathered for every rollout of a
+ * Deployment run by run, in the walk that attributes the runs.
  */
-function lastOldResponse(rollout: RolloutRecord, runs: readonly AttributedRun[], from: number, to: number): number | undefined {
-  let last: number | undefined;
-  for (const { run, pod } of runs) {
-    if (pod ? isNewPod(rollout, pod) : run.outcome === 'served') continue;
-    if (run.last < from || run.first > to) continue;
-    const t = Math.min(run.last, to);
-    if (last === undefined || t > last) last = t;
+class LastOldResponses {
+  readonly last: (number | undefined)[];
+
+  constructor(private readonly windows: readonly { rollout: RolloutRecord; from: number; to: number }[]) {
+    this.last = windows.map(() => undefined);
   }
-  return last;
+
+  add({ run, pod }: AttributedRun): void {
+    for (let i = 0; i < this.windows.length; i++) {
+      const w = this.windows[i];
+      if (!w || (pod ? isNewPod(w.rollout, pod) : run.outcome === 'served')) continue;
+      if (run.last < w.from || run.first > w.to) continue;
+      const t = Math.min(run.last, w.to);
+      const last = this.last[i];
+      if (last === undefined || t > last) this.last[i] = t;
+    }
+  }
+}
+
+/** Each rollout's window for the settle check: from its start to the next one's (or now). */
+function settleWindows(track: DeploymentTrack, now: number): { rollout: RolloutRecord; from: number; to: number }[] {
+  return track.rollouts.map((r, i) => ({ rollout: r, from: r.startAt, to: track.rollouts[i + 1]?.startAt ?? now }));
 }
 
 export interface SelectOptions {
@@ -48,12 +62,12 @@ export interface SelectOptions {
   now?: number;
 }
 
-function describe(state: FoldState, track: DeploymentTrack, runs: readonly AttributedRun[], now: number): RolloutView[] {
+function describe(state: FoldState, track: DeploymentTrack, lastOld: readonly (number | undefined)[], now: number): RolloutView[] {
   const out: RolloutView[] = [];
   track.rollouts.forEach((r, i) => {
     const next = track.rollouts[i + 1];
     const limit = next?.startAt ?? now;
-    const dataDone = lastOldResponse(r, runs, r.startAt, limit);
+    const dataDone = lastOld[i];
     const controlDone = r.controlCompleteAt !== undefined && r.controlCompleteAt <= limit ? r.controlCompleteAt : undefined;
     let outcome: RolloutOutcome;
     let endAt: number | undefined;
@@ -105,8 +119,9 @@ export function selectDeploymentRollouts(state: FoldState, options: SelectOption
   );
   return tracks.map((track) => {
     const pods = podsOfDeployment(state, track);
-    const runs = runsOfDeployment(state, pods);
-    return { track, pods, runs, rollouts: describe(state, track, runs, now) };
+    const lastOld = new LastOldResponses(settleWindows(track, now));
+    const runs = runsOfDeployment(state, pods, (a) => lastOld.add(a));
+    return { track, pods, runs, rollouts: describe(state, track, lastOld.last, now) };
   });
 }
 

@@ -41,16 +41,33 @@ function mergeCounted(spans: readonly (Span & { count: number })[], gapMs: numbe
   return out;
 }
 
-/**
- * One lane per node that probed the Deployment, in name order. Runs closer than `mergeGapMs` are joined
- * so that a node-hour of steady traffic is one span per revision, whatever the probe rate.
- */
-export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGapMs: number): NodeLane[] {
-  const byNode = new Map<string, { revs: Map<string, (Span & { count: number })[]>; drops: NodeDrop[]; served: number; dropped: number }>();
-  for (const { run, pod } of runs) {
-    if (run.last < window.from || run.first > window.to) continue;
-    let entry = byNode.get(run.node);
-    if (!entry) byNode.set(run.node, (entry = { revs: new Map(), drops: [], served: 0, dropped: 0 }));
+interface NodeEntry {
+  revs: Map<string, (Span & { count: number })[]>;
+  drops: NodeDrop[];
+  served: number;
+  dropped: number;
+}
+
+/** Gathers node lanes run by run. */
+export class NodeRunCollector {
+  private readonly byNode = new Map<string, NodeEntry>();
+  private node: string | undefined;
+  private entry: NodeEntry | undefined;
+
+  constructor(
+    private readonly window: Span,
+    private readonly mergeGapMs: number,
+  ) {}
+
+  add({ run, pod }: AttributedRun): void {
+    if (run.last < this.window.from || run.first > this.window.to) return;
+    let entry = this.entry;
+    if (run.node !== this.node || !entry) {
+      this.node = run.node;
+      entry = this.byNode.get(run.node);
+      if (!entry) this.byNode.set(run.node, (entry = { revs: new Map(), drops: [], served: 0, dropped: 0 }));
+      this.entry = entry;
+    }
     if (run.outcome === 'served') {
       const hash = pod?.lane.templateHash ?? run.revision ?? '';
       let list = entry.revs.get(hash);
@@ -59,7 +76,7 @@ export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGap
       // here, so an hour of steady traffic is a few spans, not one per run. The same spans and counts as
       // merging at the end (mergeCounted still merges whatever came out of order).
       const last = list[list.length - 1];
-      if (last && run.first >= last.from && run.first - last.to <= mergeGapMs) {
+      if (last && run.first >= last.from && run.first - last.to <= this.mergeGapMs) {
         if (run.last > last.to) last.to = run.last;
         last.count += run.count;
       } else list.push({ from: run.first, to: run.last, count: run.count });
@@ -69,12 +86,25 @@ export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGap
       entry.dropped += run.count;
     }
   }
-  return [...byNode.keys()].sort().map((node) => {
-    const entry = byNode.get(node);
-    const revisions = [...(entry?.revs ?? new Map<string, (Span & { count: number })[]>())]
-      .map(([hash, spans]) => ({ hash, spans: mergeCounted(spans, mergeGapMs) }))
-      .sort((a, b) => (a.spans[0]?.from ?? 0) - (b.spans[0]?.from ?? 0));
-    const drops = (entry?.drops ?? []).sort((a, b) => a.from - b.from);
-    return { node, revisions, drops, served: entry?.served ?? 0, dropped: entry?.dropped ?? 0 };
-  });
+
+  lanes(): NodeLane[] {
+    return [...this.byNode.keys()].sort().map((node) => {
+      const entry = this.byNode.get(node);
+      const revisions = [...(entry?.revs ?? new Map<string, (Span & { count: number })[]>())]
+        .map(([hash, spans]) => ({ hash, spans: mergeCounted(spans, this.mergeGapMs) }))
+        .sort((a, b) => (a.spans[0]?.from ?? 0) - (b.spans[0]?.from ?? 0));
+      const drops = (entry?.drops ?? []).sort((a, b) => a.from - b.from);
+      return { node, revisions, drops, served: entry?.served ?? 0, dropped: entry?.dropped ?? 0 };
+    });
+  }
+}
+
+/**
+ * One lane per node that probed the Deployment, in name order. Runs closer than `mergeGapMs` are joined
+ * so that a node-hour of steady traffic is one span per revision, whatever the probe rate.
+ */
+export function nodeLanes(runs: readonly AttributedRun[], window: Span, mergeGapMs: number): NodeLane[] {
+  const c = new NodeRunCollector(window, mergeGapMs);
+  for (const a of runs) c.add(a);
+  return c.lanes();
 }

@@ -62,40 +62,56 @@ export function podSegments(p: PodView, window: Span): PodSegment[] {
 }
 
 /**
+ * Gathers pod bars' traffic run by run. Served runs are kept as plain numbers (starts and ends apart): a
+ * pod's runs come node by node, out of time order, and sorting them as numbers rather than span objects is
+ * what keeps an hour of probes cheap.
+ */
+export class PodRunCollector {
+  private readonly servedByPod = new Map<string, { froms: number[]; tos: number[] }>();
+  private readonly droppedByPod = new Map<string, PodBar['dropped']>();
+
+  constructor(private readonly window: Span) {}
+
+  add({ run, pod }: AttributedRun): void {
+    if (!pod || run.last < this.window.from || run.first > this.window.to) return;
+    if (run.outcome === 'served') {
+      let list = this.servedByPod.get(pod.lane.uid);
+      if (!list) this.servedByPod.set(pod.lane.uid, (list = { froms: [], tos: [] }));
+      list.froms.push(run.first);
+      list.tos.push(run.last);
+    } else {
+      const list = this.droppedByPod.get(pod.lane.uid) ?? [];
+      list.push({ from: run.first, to: run.last, count: run.count });
+      this.droppedByPod.set(pod.lane.uid, list);
+    }
+  }
+
+  /** The bars of the pods whose life touches the window, in the pods' order. */
+  bars(pods: readonly PodView[], mergeGapMs: number): PodBar[] {
+    const out: PodBar[] = [];
+    for (const p of pods) {
+      const segments = podSegments(p, this.window);
+      if (segments.length === 0) continue;
+      const runsOf = this.servedByPod.get(p.lane.uid);
+      const served = runsOf ? mergeSpanEdges(Float64Array.from(runsOf.froms), Float64Array.from(runsOf.tos), mergeGapMs) : [];
+      const deletedAt = p.lane.deletionObservedAt;
+      const stale = deletedAt === undefined ? [] : served.filter((s) => s.to > deletedAt).map((s) => ({ from: Math.max(s.from, deletedAt), to: s.to }));
+      const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, dropped: this.droppedByPod.get(p.lane.uid) ?? [] };
+      if (p.lane.node !== undefined) bar.node = p.lane.node;
+      if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
+      if (p.lane.goneAt !== undefined) bar.goneAt = p.lane.goneAt;
+      out.push(bar);
+    }
+    return out;
+  }
+}
+
+/**
  * Pod bars for the pods whose life touches the window, in creation order. `mergeGapMs` joins served runs
  * closer than that (a pixel or a probe interval): steady traffic becomes one span.
  */
 export function podBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number): PodBar[] {
-  // Served runs as plain numbers (starts and ends apart): a pod's runs come node by node, out of time
-  // order, and sorting them as numbers rather than span objects is what keeps an hour of probes cheap.
-  const servedByPod = new Map<string, { froms: number[]; tos: number[] }>();
-  const droppedByPod = new Map<string, PodBar['dropped']>();
-  for (const { run, pod } of runs) {
-    if (!pod || run.last < window.from || run.first > window.to) continue;
-    if (run.outcome === 'served') {
-      let list = servedByPod.get(pod.lane.uid);
-      if (!list) servedByPod.set(pod.lane.uid, (list = { froms: [], tos: [] }));
-      list.froms.push(run.first);
-      list.tos.push(run.last);
-    } else {
-      const list = droppedByPod.get(pod.lane.uid) ?? [];
-      list.push({ from: run.first, to: run.last, count: run.count });
-      droppedByPod.set(pod.lane.uid, list);
-    }
-  }
-  const out: PodBar[] = [];
-  for (const p of pods) {
-    const segments = podSegments(p, window);
-    if (segments.length === 0) continue;
-    const runsOf = servedByPod.get(p.lane.uid);
-    const served = runsOf ? mergeSpanEdges(Float64Array.from(runsOf.froms), Float64Array.from(runsOf.tos), mergeGapMs) : [];
-    const deletedAt = p.lane.deletionObservedAt;
-    const stale = deletedAt === undefined ? [] : served.filter((s) => s.to > deletedAt).map((s) => ({ from: Math.max(s.from, deletedAt), to: s.to }));
-    const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, dropped: droppedByPod.get(p.lane.uid) ?? [] };
-    if (p.lane.node !== undefined) bar.node = p.lane.node;
-    if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
-    if (p.lane.goneAt !== undefined) bar.goneAt = p.lane.goneAt;
-    out.push(bar);
-  }
-  return out;
+  const c = new PodRunCollector(window);
+  for (const a of runs) c.add(a);
+  return c.bars(pods, mergeGapMs);
 }

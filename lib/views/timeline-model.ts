@@ -2,8 +2,8 @@ import type { FoldState, Gap } from '../fold/fold-types';
 import type { RolloutMeasurements } from '../measure/measure-rollout';
 import type { DeploymentRollouts } from '../measure/select-rollouts';
 import type { Span } from '../measure/intervals';
-import { nodeLanes, type NodeLane } from './node-lanes';
-import { podBars, type PodBar } from './pod-bars';
+import { NodeRunCollector, type NodeLane } from './node-lanes';
+import { PodRunCollector, type PodBar } from './pod-bars';
 import type { ReplicaSetHistory, ReplicaSetSeries } from './replica-set-history';
 import { assignRevisions, type RevisionInfo } from './revision-palette';
 import { gapsIn, timelineMarkers, type TimelineMarker } from './timeline-markers';
@@ -50,7 +50,14 @@ export function buildTimeline(state: FoldState, d: DeploymentRollouts, m: Rollou
   const r = m.rollout;
   const window = rolloutWindow(m, d);
   const mergeGapMs = options.mergeGapMs ?? Math.max((window.to - window.from) / 2000, m.timing.intervalMs * 1.5);
-  const pods = podBars(d.pods, d.runs, window, mergeGapMs);
+  // One walk over the Deployment's runs for both the pod bars and the node lanes.
+  const podRuns = new PodRunCollector(window);
+  const nodeRuns = new NodeRunCollector(window, mergeGapMs);
+  for (const a of d.runs) {
+    podRuns.add(a);
+    nodeRuns.add(a);
+  }
+  const pods = podRuns.bars(d.pods, mergeGapMs);
   const series = [...history.values()].filter((s) => s.deploymentUid === d.track.uid && s.points.some((p, i, all) => p.at <= window.to && (all[i + 1]?.at ?? Infinity) >= window.from && (p.desired > 0 || p.ready > 0)));
   const revisions = assignRevisions(r.record.fromHash, r.record.toHash, [
     ...series.map((s) => ({ hash: s.templateHash ?? '', ...(s.revision !== undefined ? { revision: s.revision } : {}) })),
@@ -70,7 +77,7 @@ export function buildTimeline(state: FoldState, d: DeploymentRollouts, m: Rollou
     revisions,
     replicaSets: series.sort((a, b) => colourOf(a.templateHash ?? '') - colourOf(b.templateHash ?? '')).map((s) => ({ ...s, colour: colourOf(s.templateHash ?? '') })),
     pods,
-    nodes: nodeLanes(d.runs, window, mergeGapMs),
+    nodes: nodeRuns.lanes(),
     markers: timelineMarkers(r, d.pods, state.markers, window),
     gaps: gapsIn(r.gaps, window),
     bands,
