@@ -11,7 +11,7 @@ export function RecordingReplay({ id }: { id: string }) {
   const [state, setState] = useState<{ recording?: LoadedRecording; error?: string }>({});
   useEffect(() => {
     let live = true;
-    fetchRecording(id).then(
+    fetchRecording(id, { fold: true }).then(
       (recording) => live && setState({ recording }),
       (e: unknown) => live && setState({ error: e instanceof Error ? e.message : String(e) }),
     );

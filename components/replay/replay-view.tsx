@@ -2,13 +2,14 @@
 
 import { useMemo, useState } from 'react';
 import type { CutoverEvent } from '../../lib/events/event-schema';
+import type { FoldState } from '../../lib/fold/fold-types';
 import { foldEvents } from '../../lib/fold/reduce';
 import type { RecordingHeader } from '../../lib/recording/recording-header';
 import type { RecordingProblem } from '../../lib/recording/recording-reader';
 import { buildReport } from '../../lib/report/report-model';
 import { outcomeLabel } from '../../lib/views/outcome-label';
 import { cursorFromParam } from '../../lib/views/playback';
-import { createReplicaSetHistory, recordReplicaSetEvents } from '../../lib/views/replica-set-history';
+import { createReplicaSetHistory, recordReplicaSetEvents, type ReplicaSetHistory } from '../../lib/views/replica-set-history';
 import { DeploymentPicker } from '../live/deployment-picker';
 import { EventLog } from '../log/event-log';
 import { PlaybackControls } from '../playback/playback-controls';
@@ -21,6 +22,8 @@ export interface LoadedRecording {
   header: RecordingHeader;
   events: CutoverEvent[];
   problems: RecordingProblem[];
+  /** The events already folded (and the ReplicaSets' history) when the loader folded them as they came. */
+  folded?: { fold: FoldState; history: ReplicaSetHistory };
 }
 
 /**
@@ -30,6 +33,7 @@ export interface LoadedRecording {
  */
 export function ReplayView({ recording, initialT }: { recording: LoadedRecording; initialT: string | null }) {
   const { fold, history } = useMemo(() => {
+    if (recording.folded) return recording.folded;
     const fold = foldEvents(recording.events);
     performance.mark('cutover:recording-folded');
     return { fold, history: recordReplicaSetEvents(createReplicaSetHistory(), recording.events) };
