@@ -82,13 +82,25 @@ function nodeFigures(m: RolloutMeasurements): NodeFigures[] {
   for (const n of m.dataPlaneOverlap.perNode) if (n.node) names.add(n.node);
   for (const lag of [...m.addLags, ...m.removalLags]) names.add(lag.node);
   for (const d of m.dropped.byNode) names.add(d.node);
+  // Lags per node, in their order, grouped once: a lag per pod and node makes a filter per node quadratic.
+  const byNode = (lags: readonly PodNodeLag[]) => {
+    const out = new Map<string, PodNodeLag[]>();
+    for (const l of lags) {
+      const list = out.get(l.node);
+      if (list) list.push(l);
+      else out.set(l.node, [l]);
+    }
+    return out;
+  };
+  const adds = byNode(m.addLags);
+  const removals = byNode(m.removalLags);
   return [...names].sort().map((node) => {
     const overlap = m.dataPlaneOverlap.perNode.find((n) => n.node === node);
     const figures: NodeFigures = {
       node,
       dataPlaneOverlapMs: overlap?.overlap ?? null,
-      worstAddLag: worst(m.addLags.filter((l) => l.node === node)),
-      worstRemovalLag: worst(m.removalLags.filter((l) => l.node === node)),
+      worstAddLag: worst(adds.get(node) ?? []),
+      worstRemovalLag: worst(removals.get(node) ?? []),
       dropped: m.dropped.byNode.find((d) => d.node === node)?.count ?? { value: 0, lo: 0, hi: 0 },
     };
     if (overlap?.firstNewAt !== undefined) figures.firstNewAtMs = overlap.firstNewAt;
