@@ -11,7 +11,7 @@ import type { LoadedRecording } from './replay-view';
  * as they come. With `fold`, each batch of events is folded as soon as it is read: a download's parse and
  * fold then run while the rest of the file is still arriving, rather than after it.
  */
-async function readChunks(name: string, chunks: AsyncIterable<string> | Iterable<string>, fold: boolean): Promise<LoadedRecording> {
+export async function readChunks(name: string, chunks: AsyncIterable<string> | Iterable<string>, fold: boolean): Promise<LoadedRecording> {
   const { header, batches } = await openRecording(chunks);
   let events: CutoverEvent[] | undefined;
   const problems: RecordingProblem[] = [];
@@ -35,7 +35,8 @@ export async function parseRecording(name: string, text: string): Promise<Loaded
   return readChunks(name, [text], true);
 }
 
-async function* textChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** A response body as text chunks (a character split across chunks is decoded whole). */
+export async function* textChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let done = false;
