@@ -1,3 +1,4 @@
+import type { Socket } from 'socket.io';
 import type { CutoverEvent } from '../../lib/events/event-schema';
 import { RecordingFormatError, openRecording } from '../../lib/recording/recording-reader';
 
@@ -13,8 +14,26 @@ export interface RecordingFeed {
   problems(): number;
 }
 
-async function* asText(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+export async function* asText(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
   for await (const chunk of chunks) yield typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+}
+
+/**
+ * Resolves once socket.io's transport has written what it was given (it has no backpressure of its own),
+ * or after `maxWaitMs` should the connection go quiet: a sender that waits here never buffers a whole file.
+ */
+export function transportDrained(socket: Socket, maxWaitMs = 1000): Promise<void> {
+  const transport = socket.conn.transport;
+  if (transport.writable) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(fallback);
+      transport.off('drain', done);
+      resolve();
+    };
+    const fallback = setTimeout(done, maxWaitMs);
+    transport.once('drain', done);
+  });
 }
 
 /**

@@ -10,7 +10,8 @@ import {
 } from '../../lib/socket-contract';
 import { DeploymentScope } from '../../lib/events/deployment-scope';
 import type { EventHub } from '../events/event-hub';
-import { type OpenRecordingText, RecordingFormatError, openRecordingFeed } from './recording-feed';
+import { startLive } from './live-subscription';
+import { type OpenRecordingText, RecordingFormatError, openRecordingFeed, transportDrained } from './recording-feed';
 
 export interface UiNamespaceOptions {
   hub: EventHub;
@@ -36,7 +37,8 @@ function scopeOf(request: SubscribeRequest): (event: CutoverEvent) => boolean {
 
 /**
  * The browser's namespace: a subscriber gets a snapshot of the session so far (or of what it missed,
- * when it resumes after a sequence number), then increments in batches. Snapshot and subscription are
+ * when it resumes after a sequence number), then increments in batches. What the hub evicted is read
+ * from the session's recording first (see startLive); the last of the snapshot and the subscription are
  * taken in the same turn of the event loop, so nothing falls between them.
  */
 export function attachUiNamespace(io: Server, options: UiNamespaceOptions): {
@@ -77,19 +79,37 @@ export function attachUiNamespace(io: Server, options: UiNamespaceOptions): {
         return;
       }
       const admit = scopeOf(request);
-      const resuming = request.afterSeq !== undefined && request.afterSeq <= options.hub.lastSeq;
-      // Every event goes through the scope (it learns which ReplicaSets and pods are the Deployment's);
-      // a resumed subscription is sent only what it missed.
+      const hub = options.hub;
+      const resuming = request.afterSeq !== undefined && request.afterSeq <= hub.lastSeq;
+      // A resumed subscription is sent only what it missed; a Deployment's scope still reads the session
+      // from its start (it learns which ReplicaSets and pods are the Deployment's).
       const from = resuming ? (request.afterSeq ?? 0) : 0;
-      const events = options.hub.since(0).filter((e) => admit(e) && e.seq > from);
-      unsubscribe = options.hub.subscribe((event) => {
-        if (!admit(event)) return;
-        pending.push(event);
-        timer ??= setTimeout(flush, batchMs);
-      });
-      reply({ ok: true, sessionId: options.sessionId, lastSeq: options.hub.lastSeq });
-      socket.emit('snapshot', { sessionId: options.sessionId, complete: !resuming, events });
-      socket.emit('status', options.statuses());
+      reply({ ok: true, sessionId: options.sessionId, lastSeq: hub.lastSeq });
+      const current = () => generation === subscriptions && socket.connected;
+      // Synchronous up to the snapshot when the hub holds what is asked for; else the evicted part streams from the recording first.
+      void startLive(
+        { hub, admit, from, scanFrom: request.deployment !== undefined ? 0 : from },
+        {
+          current,
+          snapshot: (events) => {
+            socket.emit('snapshot', { sessionId: options.sessionId, complete: !resuming, events });
+            socket.emit('status', options.statuses());
+          },
+          events: (events) => socket.emit('events', events),
+          drained: () => transportDrained(socket),
+          subscribe: () => {
+            unsubscribe = hub.subscribe((event) => {
+              if (!admit(event)) return;
+              pending.push(event);
+              timer ??= setTimeout(flush, batchMs);
+            });
+          },
+          failed: (message) => {
+            options.onRejected('session history unreadable');
+            socket.emit('status', [...options.statuses(), { name: 'history', state: 'degraded', detail: message }]);
+          },
+        },
+      );
     });
 
     /** A stored recording: a snapshot of its first events, the rest in batches, read from disk as sent. */
@@ -114,20 +134,7 @@ export function attachUiNamespace(io: Server, options: UiNamespaceOptions): {
       for await (const batch of feed.rest) {
         if (!current()) return;
         socket.emit('events', batch);
-        // socket.io has no backpressure: while the transport is still writing, wait for it before reading
-        // on, so a long recording is not buffered whole (bounded, should the connection go quiet).
-        const transport = socket.conn.transport;
-        if (!transport.writable) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(fallback);
-              transport.off('drain', done);
-              resolve();
-            };
-            const fallback = setTimeout(done, 1000);
-            transport.once('drain', done);
-          });
-        }
+        await transportDrained(socket);
       }
       if (current()) socket.emit('status', [{ name: 'recording', state: 'stopped', detail: feed.problems() > 0 ? `${feed.problems()} unreadable lines skipped` : 'sent whole' }]);
     }

@@ -1,10 +1,13 @@
-import { type WriteStream, createWriteStream } from 'node:fs';
+import { type WriteStream, createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CutoverEvent } from '../../lib/events/event-schema';
 import type { RecordingHeaderInput } from '../../lib/recording/recording-header';
 import { formatEvent, formatHeader } from '../../lib/recording/recording-writer';
-import type { EventHub } from '../events/event-hub';
+import type { EventArchive, EventHub } from '../events/event-hub';
+
+/** Every this many events the recorder notes the byte offset of a line. */
+const CHECKPOINT_EVERY = 1024;
 
 /** Recording ids are file names without `.jsonl`: safe characters only, so an id can never leave the directory. */
 export const RECORDING_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -17,10 +20,18 @@ export function recordingId(startedAt: number, label: string): string {
 /**
  * A tap on the event stream: every event of the session is appended to one JSON-lines file as it is
  * published. The stream's own buffering writes lines whole, so a crash loses at most the last partial line.
+ * It is the hub's archive: `writtenSeq` says which events the file durably holds, so the hub can let them go.
  */
-export class SessionRecorder {
+export class SessionRecorder implements EventArchive {
   private stream: WriteStream | undefined;
   private unsubscribe: (() => void) | undefined;
+  private written = 0;
+  /** Bytes in the file once every line given to the stream is written; the header's length, then more. */
+  private bytes = 0;
+  private headerLine = '';
+  /** Byte offset of the line of seq k·CHECKPOINT_EVERY + 1, so a reader can start near any seq. */
+  private readonly checkpoints: number[] = [];
+  private indexed = true;
   readonly id: string;
   readonly file: string;
 
@@ -50,14 +61,50 @@ export class SessionRecorder {
       );
     });
     this.stream = stream;
-    stream.write(formatHeader(this.header));
+    this.headerLine = formatHeader(this.header);
+    this.bytes = Buffer.byteLength(this.headerLine);
+    stream.write(this.headerLine);
     // Events published before the recorder started (sources start first) are written too.
     for (const event of hub.since(0)) this.write(event);
     this.unsubscribe = hub.subscribe((event) => this.write(event));
   }
 
+  /**
+   * The highest seq whose line the write stream has confirmed (its callbacks run in write order, so every
+   * line before it is written too). A failed write stops it: the hub then keeps the events in memory.
+   */
+  get writtenSeq(): number {
+    return this.written;
+  }
+
+  /**
+   * The file while it is being written (a reader may meet a partial last line): the header, then the
+   * lines from the checkpoint at or before `afterSeq + 1`, so reading on from a seq costs what follows it.
+   */
+  async open(afterSeq = 0): Promise<AsyncIterable<string | Buffer>> {
+    const start = this.indexed ? this.checkpoints[Math.floor(Math.max(0, afterSeq) / CHECKPOINT_EVERY)] : undefined;
+    if (start === undefined) return createReadStream(this.file);
+    const { headerLine, file } = this;
+    return (async function* () {
+      yield headerLine;
+      yield* createReadStream(file, { start });
+    })();
+  }
+
   private write(event: CutoverEvent): void {
-    this.stream?.write(formatEvent(event));
+    const stream = this.stream;
+    if (!stream) return;
+    const seq = event.seq;
+    const line = formatEvent(event);
+    if ((seq - 1) % CHECKPOINT_EVERY === 0) {
+      // The index assumes seq 1, 2, 3... in order, as the hub numbers them; anything else turns it off.
+      if (this.checkpoints.length === (seq - 1) / CHECKPOINT_EVERY) this.checkpoints.push(this.bytes);
+      else this.indexed = false;
+    }
+    this.bytes += Buffer.byteLength(line);
+    stream.write(line, (error) => {
+      if (!error && seq === this.written + 1) this.written = seq;
+    });
   }
 
   async stop(): Promise<void> {

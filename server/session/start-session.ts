@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ProbeAgent } from '../agent/probe-agent';
 import { type AppServer, type AppServerOptions, createAppServer } from '../app-server';
+import type { RetentionPolicy } from '../events/event-hub';
 import { labRoutes } from '../http/lab-routes';
 import { recordingsRoutes } from '../http/recordings-routes';
 import { LabCluster } from '../lab/lab-cluster';
@@ -33,6 +34,11 @@ export interface SessionOptions {
   recordingsDir?: string;
   /** Record the session: into `dir` under a generated name, or into exactly `file`. */
   record?: { dir: string; label?: string; tool: string } | { file: string; tool: string };
+  /**
+   * The hub's resume window once the recording holds the events (see EventHub.retainWith). Without a
+   * recording the hub keeps every event, so memory grows with the session.
+   */
+  retention?: Partial<RetentionPolicy>;
   /** Routes added after the session's own (recordings, lab, replay). */
   routes?: AppServerOptions['routes'];
   logger?: Logger;
@@ -145,6 +151,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
           ? SessionRecorder.toFile(options.record.file, header)
           : new SessionRecorder(options.record.dir, header, options.record.label ?? (lab ? `lab-${lab.scenario.name}` : namespace ?? 'all-namespaces'));
       await recorder.start(server.hub);
+      // The recording holds every event: the hub keeps only the resume window and what is not yet written.
+      server.hub.retainWith(recorder, options.retention);
       // The live report names the recording it is measured from, as `cutover report` of the file does.
       server.measurements.setHeader(recordingHeader(header));
       const started = recorder;
