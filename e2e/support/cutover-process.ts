@@ -20,7 +20,18 @@ export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000)
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['bin/cutover.mjs', 'serve', '--lab', ...extraArgs, '--port', '0', '--kubeconfig-out', kubeconfigPath],
+    [
+      'bin/cutover.mjs',
+      'serve',
+      '--lab',
+      ...extraArgs,
+      // Sessions are recorded into the test's own directory, never into the project's ./recordings.
+      ...(extraArgs.includes('--recordings') || extraArgs.includes('--no-record') ? [] : ['--recordings', path.join(dir, 'recordings')]),
+      '--port',
+      '0',
+      '--kubeconfig-out',
+      kubeconfigPath,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
   );
   let stdout = '';
