@@ -29,15 +29,19 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
     switch (c.id) {
       case 'preStop-covers-removal-lag': {
         const lagHi = num(c.numbers.maxRemovalLagHiMs);
-        const sleep = Math.ceil(lagHi / 1000 + 0.5);
+        const failingFor = num(c.numbers.failuresAfterRemovalMs);
+        const sleep = Math.ceil(Math.max(lagHi, failingFor) / 1000 + 0.5);
         const grace = Math.max(graceS, sleep + graceS - preStopS, sleep + 1);
+        const sleeps = `preStop ${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}`;
         out.push({
           check: c.id,
           severity: 'fail',
           text:
-            `max removal lag was ${s(num(c.numbers.maxRemovalLagMs))} (up to ${s(lagHi)}) on ${String(c.numbers.node)} but preStop ` +
-            `${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}: ${n(late, 'request')} reached pods after they left the endpoints` +
-            `${dropped > 0 ? ` and ${n(dropped, 'request')} failed` : ''}; sleep ≥ ${sleep} s and raise the grace period to ${grace} s`,
+            failingFor > lagHi
+              ? `requests kept failing until ${s(failingFor)} after the first old pod left the endpoints (${n(dropped, 'request')} failed: nodes still sent them to pods that had exited, or to new pods not answering yet) but ${sleeps}; ` +
+                `sleep ≥ ${sleep} s so pods keep serving until every node has stopped sending to them, and raise the grace period to ${grace} s`
+              : `max removal lag was ${s(num(c.numbers.maxRemovalLagMs))} (up to ${s(lagHi)}) on ${String(c.numbers.node)} but ${sleeps}: ${n(late, 'request')} reached pods after they left the endpoints` +
+                `${dropped > 0 ? ` and ${n(dropped, 'request')} failed` : ''}; sleep ≥ ${sleep} s and raise the grace period to ${grace} s`,
         });
         break;
       }

@@ -31,6 +31,13 @@ export function observedDrainMs(pods: readonly PodView[], preStopMs: number): nu
   return worst;
 }
 
+/** How long requests kept failing after the first old pod left the endpoints (0: none failed after). */
+export function failuresAfterRemovalMs(m: Measured): number {
+  if (m.dropped.total.value === 0 || m.dropped.lastAt === undefined || m.removalLags.length === 0) return 0;
+  const firstRemoval = Math.min(...m.removalLags.map((l) => l.endpointAt));
+  return Math.max(0, m.dropped.lastAt - firstRemoval);
+}
+
 /** Holds each measured lag against the Deployment's own settings (as they were when the rollout started). */
 export function mitigationChecks(m: Measured, d: SlimDeployment | undefined, pods: readonly PodView[]): MitigationCheck[] {
   if (!d) return [];
@@ -41,11 +48,15 @@ export function mitigationChecks(m: Measured, d: SlimDeployment | undefined, pod
   const drain = observedDrainMs(pods, preStopMs);
   const checks: MitigationCheck[] = [];
 
-  checks.push(
-    worstRemoval
-      ? { id: 'preStop-covers-removal-lag', status: preStopMs >= worstRemoval.lag.hi ? 'ok' : 'fail', numbers: { preStopSleepMs: preStopMs, maxRemovalLagMs: worstRemoval.lag.value, maxRemovalLagHiMs: worstRemoval.lag.hi, node: worstRemoval.node, pod: worstRemoval.pod } }
-      : { id: 'preStop-covers-removal-lag', status: 'unknown', numbers: { preStopSleepMs: preStopMs } },
-  );
+  // A pod that exits when it leaves the endpoints answers nothing more, so its removal lag reads as
+  // zero while nodes still send it requests that fail: how long failures went on after the first old
+  // pod left is then the evidence (they may also be new pods not answering yet: the advice says both).
+  const failingForMs = failuresAfterRemovalMs(m);
+  const needMs = Math.max(worstRemoval?.lag.hi ?? 0, failingForMs);
+  const removalNumbers: Record<string, number | string> = { preStopSleepMs: preStopMs };
+  if (worstRemoval) Object.assign(removalNumbers, { maxRemovalLagMs: worstRemoval.lag.value, maxRemovalLagHiMs: worstRemoval.lag.hi, node: worstRemoval.node, pod: worstRemoval.pod });
+  if (failingForMs > 0) removalNumbers.failuresAfterRemovalMs = failingForMs;
+  checks.push({ id: 'preStop-covers-removal-lag', status: worstRemoval || failingForMs > 0 ? (preStopMs >= needMs ? 'ok' : 'fail') : 'unknown', numbers: removalNumbers });
   const graceNumbers: Record<string, number | string> = { gracePeriodMs: graceMs, preStopSleepMs: preStopMs };
   if (drain !== undefined) graceNumbers.observedDrainMs = drain;
   checks.push({ id: 'grace-covers-preStop-and-drain', status: graceMs > preStopMs + (drain ?? 0) ? 'ok' : 'fail', numbers: graceNumbers });

@@ -67,6 +67,15 @@ export function headlineFigures(r: RolloutReport): HeadlineFigure[] {
         : { id, label, text: '—', reportText: formatLag(null), value: null, tone: 'none' },
     );
   }
+  // Pods that exit as they leave the endpoints answer nothing more: their removal lag reads near zero
+  // while requests to them kept failing. Say so beside the figure rather than let it look fine.
+  const failingFor = r.mitigation.find((c) => c.id === 'preStop-covers-removal-lag')?.numbers.failuresAfterRemovalMs;
+  const removal = out.find((f) => f.id === 'worst-removal-lag');
+  if (removal && typeof failingFor === 'number' && failingFor > (m.worstRemovalLag?.lagMs.hi ?? 0)) {
+    const note = `requests failed until ${formatMs(failingFor)} after removal`;
+    removal.where = removal.where ? `${removal.where} · ${note}` : note;
+    removal.tone = 'bad';
+  }
   const dropped = m.droppedRequests.total;
   const worstNode = [...r.nodes].sort((a, b) => b.dropped.value - a.dropped.value)[0];
   const droppedFigure: HeadlineFigure = { id: 'dropped', label: 'Dropped requests', ...countFigure(dropped), tone: dropped.value > 0 ? 'bad' : 'ok' };
