@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -8,24 +10,33 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Counter } from 'prom-client';
 import { type AppServer, createAppServer } from '../server/app-server';
+import { DEFAULT_RETENTION } from '../server/events/event-hub';
 import { createLogger } from '../server/logger';
+import { SessionRecorder } from '../server/recording/session-recorder';
 import { ProbeSource } from '../server/sources/probe/probe-source';
 import { type AgentsConfig, type AgentsReport, agentsReportSchema } from './ingest-bench-agents';
 
 /**
- * Probe ingest end to end: a real app server (no web) with the real ProbeSource on 127.0.0.1, and N
- * simulated agents in a child process speaking the agent contract as ProbeAgent does (token, clock
- * handshake, batches of runs with batchSeq, one batch in flight each). Counts the results the hub
- * published, the server's own CPU time per result, and its heap over the run. The hub keeps the session's
- * events (and LiveMeasurements its fold) by design, so the heap grows with the session: that retention is
- * reported per result and per run, and the heap after the server is closed shows nothing else stayed.
- * Overridable: INGEST_BENCH_AGENTS, INGEST_BENCH_SECONDS, INGEST_BENCH_INTERVAL_MS.
+ * Probe ingest end to end: a real app server (no web) with the real ProbeSource on 127.0.0.1, recording
+ * the session into a temporary directory as `serve` does, and N simulated agents in a child process
+ * speaking the agent contract as ProbeAgent does (token, clock handshake, batches of runs with batchSeq,
+ * one batch in flight each). Counts the results the hub published, the server's own CPU time per result
+ * (the recording's writes included), and its heap after GC per quarter of the run. With the recording the
+ * hub keeps only its resume window, so sampling starts once that window is full (the hub evicts): from
+ * there the heap should stay flat, and what it still gains is reported per result and per run. The heap
+ * after the server is closed shows nothing else stayed.
+ * Overridable: INGEST_BENCH_AGENTS, INGEST_BENCH_SECONDS, INGEST_BENCH_INTERVAL_MS, INGEST_BENCH_REPLACE_MS
+ * (synthetic ms between pod replacements; the fold keeps a run per pod and node), INGEST_BENCH_RECORD=0
+ * (no recording: the hub keeps every event, the heap grows with the session).
  */
 
 const AGENTS = Number(process.env.INGEST_BENCH_AGENTS ?? 100) || 100;
 const SECONDS = Number(process.env.INGEST_BENCH_SECONDS ?? 12) || 12;
 const INTERVAL_MS = Number(process.env.INGEST_BENCH_INTERVAL_MS ?? 20) || 20;
+const RECORD = process.env.INGEST_BENCH_RECORD !== '0';
 const WARMUP_MS = 2000;
+/** Longest wait for the resume window to fill before sampling anyway. */
+const WINDOW_WAIT_MS = 30_000;
 const SAMPLES = 4;
 
 type Figures = Record<string, number | string>;
@@ -108,6 +119,13 @@ export async function runIngestBench(): Promise<Figures> {
   gc?.();
   const baselineHeapMB = mb(process.memoryUsage().heapUsed);
   let app: AppServer | undefined = await createAppServer({ sources: [new ProbeSource({ token })], logger: createLogger('error') });
+  const dir = await mkdtemp(path.join(tmpdir(), 'cutover-ingest-bench-'));
+  let recorder: SessionRecorder | undefined;
+  if (RECORD) {
+    recorder = new SessionRecorder(dir, { cluster: 'bench', startedAt: Date.now(), tool: 'ingest bench' }, 'ingest');
+    await recorder.start(app.hub);
+    app.hub.retainWith(recorder, DEFAULT_RETENTION);
+  }
   let unsubscribe: (() => void) | undefined = app.hub.subscribe((event) => {
     if (event.type !== 'probes') return;
     counts.events++;
@@ -122,7 +140,7 @@ export async function runIngestBench(): Promise<Figures> {
     batchMs: 250,
     minGapMs: 25,
     pods: 3,
-    replaceEveryMs: 2000,
+    replaceEveryMs: Number(process.env.INGEST_BENCH_REPLACE_MS ?? 2000) || 2000,
     maxMs: (SECONDS + 60) * 1000,
   };
   const agents = startAgents(config);
@@ -133,6 +151,9 @@ export async function runIngestBench(): Promise<Figures> {
     await agents.ready;
     agents.go();
     await sleep(WARMUP_MS);
+    const windowStart = performance.now();
+    while (recorder && app.hub.floorSeq === 0 && performance.now() - windowStart < WINDOW_WAIT_MS) await sleep(100);
+    const windowFilledMs = performance.now() - windowStart + WARMUP_MS;
     const samples: Sample[] = [];
     const sample = () => {
       gc?.(); // the collections are inside the measured window: their cost is counted against ingest
@@ -166,11 +187,21 @@ export async function runIngestBench(): Promise<Figures> {
     });
     const retainedPerResult = ((last.heapMB - first.heapMB) * 1024 * 1024) / Math.max(1, results);
     const retainedPerRun = ((last.heapMB - first.heapMB) * 1024 * 1024) / Math.max(1, runs);
+    // What the server's fold keeps of the probes: runs merge in steady state, so this grows with pod churn, not results.
+    let foldRuns = 0;
+    for (const track of app.measurements.foldState.nodes.values()) foldRuns += track.runs.length;
+    const foldKinds = app.measurements.foldState.probeKindCount;
+    const hubHeld = app.hub.retained;
+    const hubFloor = app.hub.floorSeq;
+    const hubLast = app.hub.lastSeq;
+    await recorder?.stop();
+    const fileMB = recorder ? mb((await stat(recorder.file)).size) : 0;
     await app.close();
     // Drop every reference to the session (the hub's log, the fold) before measuring what is left.
     unsubscribe();
     unsubscribe = undefined;
     app = undefined;
+    recorder = undefined;
     await sleep(100);
     gc?.();
     const releasedHeapMB = mb(process.memoryUsage().heapUsed);
@@ -191,6 +222,9 @@ export async function runIngestBench(): Promise<Figures> {
       'results ingested (counter = hub)': `${ingested} = ${counts.results}`,
       'rejected inputs': rejected,
       'ack timeouts / duplicates': `${report.ackTimeouts} / ${report.duplicates}`,
+      'recording': !RECORD ? 'off (INGEST_BENCH_RECORD=0): the hub keeps every event' : `${fileMB.toFixed(1)} MB written; window ${DEFAULT_RETENTION.windowEvents} events / ${DEFAULT_RETENTION.windowMs / 1000} s, full after ${(windowFilledMs / 1000).toFixed(1)} s`,
+      'hub events held / published (floor)': `${hubHeld} / ${hubLast} (${hubFloor})`,
+      'fold: probe runs kept / kinds (whole session)': `${foldRuns} / ${foldKinds} for ${counts.runs} runs ingested`,
       'heap MB (after GC) start→end': samples.map((s) => s.heapMB.toFixed(1)).join(' → '),
       'RSS MB start→end': samples.map((s) => s.rssMB.toFixed(0)).join(' → '),
       'heap growth MB per 1M results': perMillion.map((v) => v.toFixed(1)).join(', '),
@@ -202,6 +236,8 @@ export async function runIngestBench(): Promise<Figures> {
   } finally {
     loop.disable();
     if (!stopped) await agents.stop().catch(() => undefined);
+    await recorder?.stop();
     await app?.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
