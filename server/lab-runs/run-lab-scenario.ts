@@ -92,7 +92,7 @@ function truthSince(lab: LabCluster | undefined, before: OutcomeTotals | undefin
 }
 
 /** Resolves once every node's agent has delivered a probe batch (it is connected and its clock is mapped). */
-function waitForProbes(feed: Pick<EventHub, 'since' | 'subscribe'>, nodes: readonly string[], timeoutMs: number): Promise<void> {
+function waitForProbes(feed: Pick<EventHub, 'since' | 'subscribe' | 'floorSeq'>, nodes: readonly string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const waiting = new Set(nodes);
     const see = (e: CutoverEvent) => {
@@ -115,7 +115,8 @@ function waitForProbes(feed: Pick<EventHub, 'since' | 'subscribe'>, nodes: reado
       clearTimeout(timer);
       unsubscribe();
     };
-    for (const e of feed.since(0)) see(e);
+    // What the hub still holds: the warm-up only needs recent batches.
+    for (const e of feed.since(feed.floorSeq)) see(e);
     check();
   });
 }

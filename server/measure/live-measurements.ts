@@ -39,7 +39,8 @@ export interface LiveReport {
  * buildReport) are recomputed at most once per `intervalMs` and within `maxCpuShare` of a core, and only
  * when the fold changed.
  *
- * Known limitation: the fold keeps the whole session, as the hub's log does; its probe runs are compact.
+ * Known limitation: the fold keeps the whole session (the hub keeps only a window once the session is
+ * recorded); its probe runs are compact and merge in steady state, so it grows with pods and rollouts, not with probes.
  */
 export class LiveMeasurements {
   private readonly state: FoldState = createFoldState();
