@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import type { Logger } from '../logger';
+import type { SessionOptions } from '../session/start-session';
+import { loadKubeConfig } from './kube-config';
 
-/** Where the cluster is and what of it to watch: the flags `serve` and `record` share. */
+/** Where the cluster is and what of it to watch, and the agents' token: the flags `serve` and `record` share. */
 export interface ClusterOptions {
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
   namespace?: string;
   selector?: string;
+  agentToken?: string;
 }
 
 export function withClusterOptions(command: Command): Command {
@@ -16,4 +21,20 @@ export function withClusterOptions(command: Command): Command {
     .option('--in-cluster', 'use the service account of the pod Cutover runs in')
     .option('-n, --namespace <name>', "namespace to watch (default: the lab's, or all namespaces)")
     .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web');
+}
+
+/** What the session watches: the lab brings its own kubeconfig; a real cluster's is loaded as kubectl does. */
+export function kubeTarget(options: ClusterOptions, lab: boolean): NonNullable<SessionOptions['kube']> {
+  return {
+    ...(lab ? {} : { kubeConfig: loadKubeConfig(options) }),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.selector !== undefined ? { selector: options.selector } : {}),
+  };
+}
+
+/** --agent-token, else $CUTOVER_AGENT_TOKEN, else on the lab a random one (its agents run in-process). */
+export function agentTokenOf(options: ClusterOptions, lab: boolean, logger: Logger): string | undefined {
+  const token = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
+  if (!token) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
+  return token;
 }

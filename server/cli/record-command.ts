@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -6,9 +5,8 @@ import type { RolloutMeasurements } from '../../lib/measure/measure-rollout';
 import { createLogger } from '../logger';
 import { watchRolloutEnd } from '../session/rollout-end';
 import { startSession } from '../session/start-session';
-import { type ClusterOptions, withClusterOptions } from './cluster-options';
+import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { parseDuration } from './duration-option';
-import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
 
 /** Exit code when --timeout passes first: distinct from errors (1), usage (2) and a failed gate (3). */
@@ -21,7 +19,6 @@ interface RecordOptions extends ClusterOptions {
   lab?: string | true;
   host: string;
   port: number;
-  agentToken?: string;
   timeScale: number;
   until: 'complete' | 'signal';
   timeout?: number;
@@ -55,15 +52,10 @@ export function recordCommand(): Command {
       if (await access(out).then(() => true, () => false)) throw new Error(`${out} already exists: Cutover does not overwrite a recording`);
       const logger = createLogger();
       const lab = options.lab !== undefined;
-      const agentToken = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
-      if (!agentToken) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
+      const agentToken = agentTokenOf(options, lab, logger);
       const session = await startSession({
         ...(lab ? { lab: { timeScale: options.timeScale, ...(typeof options.lab === 'string' ? { scenario: options.lab } : {}) } } : {}),
-        kube: {
-          ...(lab ? {} : { kubeConfig: loadKubeConfig(options) }),
-          ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-          ...(options.selector !== undefined ? { selector: options.selector } : {}),
-        },
+        kube: kubeTarget(options, lab),
         ...(agentToken ? { agentToken } : {}),
         host: options.host,
         port: options.port,

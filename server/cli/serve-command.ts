@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +9,8 @@ import { LabRuns } from '../lab-runs/lab-runs';
 import { type SessionOptions, startSession } from '../session/start-session';
 import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
-import { loadKubeConfig } from './kube-config';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
-import { type ClusterOptions, withClusterOptions } from './cluster-options';
+import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { onShutdown } from './shutdown';
 
 const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,7 +22,6 @@ interface ServeOptions extends ClusterOptions {
   dev?: boolean;
   web: boolean;
   kubeconfigOut?: string;
-  agentToken?: string;
   recordings: string;
   record: boolean;
   timeScale: number;
@@ -75,8 +72,7 @@ export function serveCommand(): Command {
         return;
       }
       const lab = options.lab !== undefined;
-      const agentToken = options.agentToken ?? process.env.CUTOVER_AGENT_TOKEN ?? (lab ? randomBytes(24).toString('base64url') : undefined);
-      if (!agentToken) logger.warn('no agent token (--agent-token or $CUTOVER_AGENT_TOKEN): probe agents will be refused');
+      const agentToken = agentTokenOf(options, lab, logger);
       // With the lab, /lab can start independent runs of any scenario, each recorded beside the session.
       const labRuns = lab ? new LabRuns({ recordingsDir, timeScale: options.timeScale, logger }) : undefined;
       const session = await startSession({
@@ -89,11 +85,7 @@ export function serveCommand(): Command {
               },
             }
           : {}),
-        kube: {
-          ...(lab ? {} : { kubeConfig: loadKubeConfig(options) }),
-          ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-          ...(options.selector !== undefined ? { selector: options.selector } : {}),
-        },
+        kube: kubeTarget(options, lab),
         ...(agentToken ? { agentToken } : {}),
         host: options.host,
         port: options.port,
