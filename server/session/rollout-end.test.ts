@@ -1,28 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../lib/events/event-schema';
-import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
+import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../../lib/testing/one-replica-rolling-update';
 import { createFoldState } from '../../lib/fold/fold-state';
 import { reduce } from '../../lib/fold/reduce';
 import { type IntervalTimers, watchRolloutEnd } from './rollout-end';
 
-const OLD = 'aaaa111';
-const NEW = 'bbbb222';
 const t0 = 1_800_000_000_000;
-const o = { name: `web-${OLD}-o`, rs: OLD, hash: OLD, node: 'node-a', started: true, ready: true };
-const n = { name: `web-${NEW}-n`, rs: NEW, hash: NEW, node: 'node-b' };
 
 /** A 1-replica RollingUpdate from v1 to v2 starting at t0 + 10 s; the old pod last answers at t0 + 13.4 s. */
 function rollingUpdate(): CutoverEvent[] {
-  const s = new ScenarioBuilder(t0);
-  const v1 = { revision: 1, template: 'v1', replicas: 1, maxSurge: 1, maxUnavailable: 0 };
-  s.deployment(0, v1, 'added').replicaSet(0, OLD, 1, 1, 1, 'added').pod(0, o, 'added').slice(0, [{ pod: o.name, node: 'node-a', ready: true }], 'added');
-  s.deployment(10_000, { ...v1, template: 'v2' }).replicaSet(10_050, NEW, 2, 1, 0, 'added').deployment(10_060, { ...v1, template: 'v2', revision: 2 });
-  s.pod(10_100, { ...n, node: undefined }, 'added').pod(10_200, n).pod(11_000, { ...n, started: true }).pod(13_000, { ...n, started: true, ready: true });
-  s.slice(13_050, [{ pod: o.name, node: 'node-a', ready: true }, { pod: n.name, node: 'node-b', ready: true }]);
-  s.replicaSet(13_060, NEW, 2, 1, 1).pod(13_100, { ...o, deleting: true }).replicaSet(13_110, OLD, 1, 0, 0);
-  s.slice(13_120, [{ pod: n.name, node: 'node-b', ready: true }]).pod(13_200, { ...o, deleting: true, ready: false }, 'deleted');
-  s.probes(13_000, 'node-a', [['served', o.name, 0, 12_990, 260]]);
-  s.probes(14_000, 'node-a', [['served', o.name, 13_000, 13_400, 8], ['served', n.name, 13_090, 13_990, 12]]);
+  const s = oneReplicaRollingUpdate(t0);
+  s.probes(13_000, 'node-a', [['served', OLD_POD, 0, 12_990, 260]]);
+  s.probes(14_000, 'node-a', [['served', OLD_POD, 13_000, 13_400, 8], ['served', NEW_POD, 13_090, 13_990, 12]]);
   return s.build();
 }
 

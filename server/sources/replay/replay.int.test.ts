@@ -9,28 +9,16 @@ import type { CutoverEvent } from '../../../lib/events/event-schema';
 import { REPLAY_ROUTES, REPORT_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
 import { formatRecording } from '../../../lib/recording/recording-writer';
 import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../../lib/socket-contract';
-import { ScenarioBuilder } from '../../../lib/testing/scenario-builder';
+import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../../../lib/testing/one-replica-rolling-update';
 import { CliProcess } from '../../cli/cli-process.test-support';
 
 const t0 = 1_800_000_000_000;
-const OLD = 'aaaa111';
-const NEW = 'bbbb222';
-
 /** A RollingUpdate with probes, 14 s of recording time: objects and probe batches, as a live session writes them. */
 function recordedEvents(): CutoverEvent[] {
-  const o = { name: `web-${OLD}-o`, rs: OLD, hash: OLD, node: 'node-a', started: true, ready: true };
-  const n = { name: `web-${NEW}-n`, rs: NEW, hash: NEW, node: 'node-b' };
-  const s = new ScenarioBuilder(t0);
-  const v1 = { revision: 1, template: 'v1', replicas: 1, maxSurge: 1, maxUnavailable: 0 };
-  s.deployment(0, v1, 'added').replicaSet(0, OLD, 1, 1, 1, 'added').pod(0, o, 'added').slice(0, [{ pod: o.name, node: 'node-a', ready: true }], 'added');
-  s.deployment(10_000, { ...v1, template: 'v2' }).replicaSet(10_050, NEW, 2, 1, 0, 'added').deployment(10_060, { ...v1, template: 'v2', revision: 2 });
-  s.pod(10_100, { ...n, node: undefined }, 'added').pod(10_200, n).pod(11_000, { ...n, started: true }).pod(13_000, { ...n, started: true, ready: true });
-  s.slice(13_050, [{ pod: o.name, node: 'node-a', ready: true }, { pod: n.name, node: 'node-b', ready: true }]);
-  s.replicaSet(13_060, NEW, 2, 1, 1).pod(13_100, { ...o, deleting: true }).replicaSet(13_110, OLD, 1, 0, 0);
-  s.slice(13_120, [{ pod: n.name, node: 'node-b', ready: true }]).pod(13_200, { ...o, deleting: true, ready: false }, 'deleted');
-  s.probes(5_000, 'node-a', [['served', o.name, 0, 4_990, 100]]);
-  s.probes(13_000, 'node-a', [['served', o.name, 5_000, 12_990, 160]]);
-  s.probes(14_000, 'node-a', [['served', o.name, 13_000, 13_400, 8], ['served', n.name, 13_090, 13_990, 12]]);
+  const s = oneReplicaRollingUpdate(t0);
+  s.probes(5_000, 'node-a', [['served', OLD_POD, 0, 4_990, 100]]);
+  s.probes(13_000, 'node-a', [['served', OLD_POD, 5_000, 12_990, 160]]);
+  s.probes(14_000, 'node-a', [['served', OLD_POD, 13_000, 13_400, 8], ['served', NEW_POD, 13_090, 13_990, 12]]);
   return s.build().map((e, i) => ({ ...e, seq: i + 1 }));
 }
 
