@@ -1,46 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Socket, io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeploymentScope } from '../../lib/events/deployment-scope';
 import type { CutoverEvent, CutoverEventInput } from '../../lib/events/event-schema';
 import { readRecording } from '../../lib/recording/recording-reader';
-import { type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck, UI_NAMESPACE } from '../../lib/socket-contract';
 import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
 import { type AppServer, createAppServer } from '../app-server';
+import { UiSubscriber } from './ui-subscriber.test-support';
 import { SessionRecorder } from '../recording/session-recorder';
 
-type UiSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** One browser: what it was sent, in order, and how (one snapshot first, then batches). */
-class Subscriber {
-  readonly socket: UiSocket;
-  readonly received: CutoverEvent[] = [];
-  snapshots: Array<{ complete: boolean; size: number }> = [];
-  batches = 0;
-  constructor(url: string) {
-    this.socket = io(`${url}${UI_NAMESPACE}`, { transports: ['websocket'], forceNew: true });
-    this.socket.on('snapshot', (s) => {
-      this.snapshots.push({ complete: s.complete, size: s.events.length });
-      this.received.push(...s.events);
-    });
-    this.socket.on('events', (batch) => {
-      this.batches++;
-      this.received.push(...batch);
-    });
-  }
-  subscribe(request: Record<string, unknown>): Promise<SubscribeAck> {
-    return this.socket.timeout(10_000).emitWithAck('subscribe', request as never);
-  }
-  async waitForSeq(seq: number): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while ((this.received.at(-1)?.seq ?? 0) < seq) {
-      if (Date.now() > deadline) throw new Error(`received up to ${this.received.at(-1)?.seq} of ${seq}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 const t0 = 1_800_000_000_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,9 +34,9 @@ describe('a recorded session: the hub keeps a window, browsers still get the who
   let server: AppServer;
   let recorder: SessionRecorder;
   let dir: string;
-  const subscribers: Subscriber[] = [];
+  const subscribers: UiSubscriber[] = [];
   const subscriber = () => {
-    const s = new Subscriber(server.url);
+    const s = new UiSubscriber(server.url);
     subscribers.push(s);
     return s;
   };

@@ -1,42 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Socket, io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../lib/events/event-schema';
 import { formatRecording } from '../../lib/recording/recording-writer';
-import { type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck, UI_NAMESPACE } from '../../lib/socket-contract';
 import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
 import { type AppServer, createAppServer } from '../app-server';
+import { UiSubscriber } from './ui-subscriber.test-support';
 import { RecordingStore } from '../recording/recording-store';
 
-type UiSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** One subscriber: what it was sent, in order (snapshot first, then batches). */
-class Subscriber {
-  readonly socket: UiSocket;
-  readonly received: CutoverEvent[] = [];
-  snapshotSession: string | undefined;
-  constructor(url: string) {
-    this.socket = io(`${url}${UI_NAMESPACE}`, { transports: ['websocket'], forceNew: true });
-    this.socket.on('snapshot', (s) => {
-      this.snapshotSession = s.sessionId;
-      this.received.length = 0;
-      this.received.push(...s.events);
-    });
-    this.socket.on('events', (batch) => this.received.push(...batch));
-  }
-  subscribe(request: Record<string, unknown>): Promise<SubscribeAck> {
-    return this.socket.timeout(10_000).emitWithAck('subscribe', request as never);
-  }
-  async waitFor(count: number): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (this.received.length < count) {
-      if (Date.now() > deadline) throw new Error(`received ${this.received.length} of ${count} events`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 const t0 = 1_800_000_000_000;
 
@@ -53,9 +25,9 @@ const objectNames = (events: CutoverEvent[]) => events.flatMap((e) => (e.type ==
 describe('UI subscriptions: one Deployment, or a stored recording', () => {
   let server: AppServer;
   let dir: string;
-  const subscribers: Subscriber[] = [];
+  const subscribers: UiSubscriber[] = [];
   const subscriber = () => {
-    const s = new Subscriber(server.url);
+    const s = new UiSubscriber(server.url);
     subscribers.push(s);
     return s;
   };
