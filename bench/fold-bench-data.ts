@@ -4,6 +4,7 @@ import { slimEndpointSlice } from '../lib/kube/slim-endpoint-slice';
 import { slimPod } from '../lib/kube/slim-pod';
 import { slimReplicaSet } from '../lib/kube/slim-replica-set';
 import { ProbeRunAccumulator } from '../lib/probes/probe-run-accumulator';
+import { type BenchEndpoint, rolloutEndpoints } from './rollout-endpoints';
 
 /** A small deterministic PRNG so every bench run folds the same recording. */
 export function lcg(seed: number): () => number {
@@ -41,7 +42,7 @@ function pod(name: string, hash: string, node: string, ready: boolean, deleting 
   });
 }
 
-function slice(index: number, endpoints: { name: string; node: string; ready: boolean; terminating: boolean }[]) {
+function slice(index: number, endpoints: BenchEndpoint[]) {
   return slimEndpointSlice({
     metadata: { name: `web-${index}`, namespace: NS, uid: `slice-${index}`, labels: { 'kubernetes.io/service-name': 'web' } },
     endpoints: endpoints.map((e) => ({ addresses: ['10.0.0.1'], conditions: { ready: e.ready, serving: e.ready || e.terminating, terminating: e.terminating }, nodeName: e.node, targetRef: { kind: 'Pod', name: e.name, uid: `uid-${e.name}` } })),
@@ -64,33 +65,14 @@ export function generateFoldBenchEvents(total = 1_000_000, nodes = 100, replicas
   const seconds = Math.ceil((total - objectEventsEstimate) / (nodes * batchesPerNodeSecond));
   const rolloutStart = Math.floor(seconds * 0.45) * 1000;
   const stepMs = 1000;
-  // Serving state over time: old pod i is replaced by new pod i at rolloutStart + i * step.
-  const computeEndpointsAt = (t: number) => {
-    const eps: { name: string; node: string; ready: boolean; terminating: boolean }[] = [];
-    for (let i = 0; i < replicas; i++) {
-      const swap = rolloutStart + i * stepMs;
-      const oldP = oldPods[i];
-      const newP = newPods[i];
-      if (!oldP || !newP) continue;
-      if (t < swap + 500) eps.push({ ...oldP, ready: true, terminating: false });
-      else if (t < swap + 5_600) eps.push({ ...oldP, ready: false, terminating: true });
-      if (t >= swap + 400) eps.push({ ...newP, ready: true, terminating: false });
-    }
-    return eps;
-  };
-  // The endpoints change only at these times: one list per span between them, built once (not per probe).
-  const changes = [...new Set(Array.from({ length: replicas }, (_, i) => rolloutStart + i * stepMs).flatMap((swap) => [swap + 400, swap + 500, swap + 5_600]))].sort((a, b) => a - b);
-  const bySpan = new Map<number, ReturnType<typeof computeEndpointsAt>>();
-  const endpointsAt = (t: number) => {
-    let lo = 0;
-    let hi = changes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((changes[mid] ?? Infinity) <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    let eps = bySpan.get(lo);
-    if (!eps) bySpan.set(lo, (eps = computeEndpointsAt(t)));
+  // Serving state over time: old pod i is replaced by new pod i at rolloutStart + i * step; one endpoint
+  // list per span between changes, built once (not per probe).
+  const endpoints = rolloutEndpoints(oldPods, newPods, (i) => rolloutStart + i * stepMs);
+  const bySpan = new Map<number, BenchEndpoint[]>();
+  const endpointsAt = (t: number): BenchEndpoint[] => {
+    const span = endpoints.spanOf(t);
+    let eps = bySpan.get(span);
+    if (!eps) bySpan.set(span, (eps = endpoints.at(t)));
     return eps;
   };
   // Endpoints stay in their slice (pod i in slice i % 2), as the EndpointSlice controller tries to do.
@@ -130,7 +112,7 @@ export function generateFoldBenchEvents(total = 1_000_000, nodes = 100, replicas
   const lagOf = (node: number) => (node === 0 ? 3_000 : 20 + (node % 10) * 5);
   let next = 0;
   const acc = new ProbeRunAccumulator();
-  const views = new Map<number, { name: string; node: string; ready: boolean; terminating: boolean }[]>();
+  const views = new Map<number, BenchEndpoint[]>();
   for (let t = batchMs; t <= seconds * 1000; t += batchMs) {
     views.clear();
     while (next < objectTimeline.length && (objectTimeline[next]?.t ?? Infinity) <= t) objectTimeline[next++]?.make();

@@ -1,6 +1,7 @@
 import type { CutoverEvent } from '../lib/events/event-schema';
 import { slimDeployment } from '../lib/kube/slim-deployment';
 import { slimEndpointSlice } from '../lib/kube/slim-endpoint-slice';
+import { type BenchEndpoint, rolloutEndpoints } from './rollout-endpoints';
 import { slimPod } from '../lib/kube/slim-pod';
 import { slimReplicaSet } from '../lib/kube/slim-replica-set';
 import { ProbeRunAccumulator } from '../lib/probes/probe-run-accumulator';
@@ -30,13 +31,6 @@ const NS = 'bench';
 const T0 = 1_800_000_000_000;
 const OLD = 'aaaa111';
 const NEW = 'bbbb222';
-
-interface Endpoint {
-  name: string;
-  node: string;
-  ready: boolean;
-  terminating: boolean;
-}
 
 const deployment = (revision: number, image: string, replicas: number) =>
   slimDeployment({
@@ -71,7 +65,7 @@ const pod = (name: string, hash: string, node: string, state: 'pending' | 'start
     },
   });
 
-const slice = (index: number, endpoints: readonly Endpoint[]) =>
+const slice = (index: number, endpoints: readonly BenchEndpoint[]) =>
   slimEndpointSlice({
     metadata: { name: `web-${index}`, namespace: NS, uid: `slice-${index}`, labels: { 'kubernetes.io/service-name': 'web' } },
     endpoints: endpoints.map((e) => ({ addresses: ['10.0.0.1'], conditions: { ready: e.ready, serving: e.ready || e.terminating, terminating: e.terminating }, nodeName: e.node, targetRef: { kind: 'Pod', name: e.name, uid: `uid-${e.name}` } })),
@@ -95,31 +89,12 @@ export function generateRolloutRecording(o: RolloutRecordingOptions): { header: 
   const events: CutoverEvent[] = [];
   const push = (at: number, e: EventBody) => events.push({ ...e, seq: 0, at: T0 + at } as CutoverEvent);
 
-  // Endpoints as the EndpointSlice controller lists them at t.
-  const endpointsAt = (t: number): Endpoint[] => {
-    const out: Endpoint[] = [];
-    for (let i = 0; i < o.replicas; i++) {
-      const swap = swapOf(i);
-      const oldP = oldPods[i];
-      const newP = newPods[i];
-      if (!oldP || !newP) continue;
-      if (t < swap + 500) out.push({ ...oldP, ready: true, terminating: false });
-      else if (t < swap + 5_600) out.push({ ...oldP, ready: false, terminating: true });
-      if (t >= swap + 400) out.push({ ...newP, ready: true, terminating: false });
-    }
-    return out;
-  };
-  // The endpoints only change at these times: the data plane's view is cached per interval between them.
-  const changes = Array.from({ length: o.replicas }, (_, i) => [swapOf(i) + 400, swapOf(i) + 500, swapOf(i) + 5_600]).flat().sort((a, b) => a - b);
-  const readyViews = new Map<number, Endpoint[]>();
-  const readyAt = (t: number): Endpoint[] => {
-    let lo = 0;
-    let hi = changes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((changes[mid] ?? Infinity) <= t) lo = mid + 1;
-      else hi = mid;
-    }
+  const endpoints = rolloutEndpoints(oldPods, newPods, swapOf);
+  const endpointsAt = endpoints.at;
+  // The data plane's view of the ready endpoints, one per span between changes.
+  const readyViews = new Map<number, BenchEndpoint[]>();
+  const readyAt = (t: number): BenchEndpoint[] => {
+    const lo = endpoints.spanOf(t);
     let view = readyViews.get(lo);
     if (!view) readyViews.set(lo, (view = endpointsAt(t).filter((e) => e.ready)));
     return view;
