@@ -34,7 +34,9 @@ export function observedDrainMs(pods: readonly PodView[], preStopMs: number): nu
 /** How long requests kept failing after the first old pod left the endpoints (0: none failed after). */
 export function failuresAfterRemovalMs(m: Measured): number {
   if (m.dropped.total.value === 0 || m.dropped.lastAt === undefined || m.removalLags.length === 0) return 0;
-  const firstRemoval = Math.min(...m.removalLags.map((l) => l.endpointAt));
+  // A loop, not Math.min(...): a large rollout has a removal lag per old pod and node, tens of thousands.
+  let firstRemoval = Infinity;
+  for (const l of m.removalLags) if (l.endpointAt < firstRemoval) firstRemoval = l.endpointAt;
   return Math.max(0, m.dropped.lastAt - firstRemoval);
 }
 
