@@ -43,8 +43,11 @@ describe('live page on the broken lab scenario', () => {
     // Let the agents' first probes arrive so the old revision's traffic is on record before the rollout.
     await page.locator('[data-testid="connection"] .pill[title="3 agents"]').waitFor({ timeout: 20_000 });
 
-    const started = await page.evaluate(async () => (await fetch('/api/lab/rollout', { method: 'POST' })).status);
-    expect(started).toBe(202);
+    // Rolled out from the page's own button, as a person on the lab would.
+    const button = page.getByTestId('lab-rollout');
+    await expect.poll(() => button.innerText(), { timeout: 10_000 }).toBe('Roll out the lab (broken)');
+    const [started] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/lab/rollout')), button.click()]);
+    expect(started.status()).toBe(202);
 
     const rollout = page.getByTestId('rollout');
     await rollout.waitFor({ timeout: 20_000 });

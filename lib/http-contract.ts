@@ -7,6 +7,8 @@ export const API_ROUTES = {
   recording: (id: string) => `/api/recordings/${encodeURIComponent(id)}`,
   labScenarios: '/api/lab/scenarios',
   labRollout: '/api/lab/rollout',
+  /** GET: the session's lab, when it runs on one (404 otherwise): its scenario and time scale. */
+  lab: '/api/lab',
   labTruth: '/api/lab/truth',
 } as const;
 
@@ -29,6 +31,9 @@ export const recordingListSchema = z.object({ recordings: z.array(recordingSumma
 export type RecordingList = z.infer<typeof recordingListSchema>;
 
 export const apiErrorSchema = z.object({ error: z.string() });
+
+export const labSessionSchema = z.object({ scenario: z.string(), title: z.string(), timeScale: z.number() });
+export type LabSession = z.infer<typeof labSessionSchema>;
 
 // ---- Lab runs: independent rollouts of a scenario with knob overrides, each recorded (/lab compare view).
 

@@ -1,5 +1,5 @@
 /** What to do when there is nothing to show yet: a rollout is what Cutover draws. */
-export function EmptyState({ deployment, namespace, hasDeployments }: { deployment?: string; namespace: string; hasDeployments: boolean }) {
+export function EmptyState({ deployment, namespace, hasDeployments, onLab }: { deployment?: string; namespace: string; hasDeployments: boolean; onLab: boolean }) {
   const [ns, name] = deployment?.split('/') ?? [namespace || 'default', 'web'];
   return (
     <section className="empty-state" data-testid="empty-state">
@@ -9,7 +9,10 @@ export function EmptyState({ deployment, namespace, hasDeployments }: { deployme
         Roll out and the timeline appears here as it happens, e.g.:
       </p>
       <pre className="mono">kubectl -n {ns} set image deployment/{name} {name}=cutover/web:v2</pre>
-      <p className="muted">or `kubectl -n {ns} rollout restart deployment/{name}`. On the lab, the Lab page rolls out for you.</p>
+      <p className="muted">
+        or `kubectl -n {ns} rollout restart deployment/{name}`.
+        {onLab ? ' On the embedded lab, “Roll out the lab” above does it for you (or pass --kubeconfig-out FILE to use kubectl); the Lab page compares whole runs side by side.' : ''}
+      </p>
     </section>
   );
 }

@@ -10,7 +10,9 @@ import { useEventStream } from '../stream/use-event-stream';
 import { ConnectionBadge } from './connection-badge';
 import { DeploymentPicker } from './deployment-picker';
 import { EmptyState } from './empty-state';
+import { LabRolloutButton } from './lab-rollout-button';
 import { PodTable } from './pod-table';
+import { useLabRollout } from './use-lab-rollout';
 
 /** `/`: the chosen Deployment's latest rollout, drawn as it happens. */
 export function LiveDashboard() {
@@ -21,6 +23,7 @@ export function LiveDashboard() {
   const deployment = params.get('deployment') ?? '';
   const rolloutParam = params.get('rollout');
   const stream = useEventStream();
+  const lab = useLabRollout();
   const { fold, history, events } = stream.session;
   const data = useRollout(fold, history, stream.version, { deployment, namespace, ...(rolloutParam !== null && /^\d+$/.test(rolloutParam) ? { rollout: Number(rolloutParam) } : {}) });
   const pods = useMemo(
@@ -41,6 +44,7 @@ export function LiveDashboard() {
         <h1>Live</h1>
         <DeploymentPicker namespaces={data.selection.namespaces} namespace={namespace} deployments={data.selection.deployments} deployment={deployment} onChange={choose} />
         <ConnectionBadge connection={stream.connection} sources={stream.sources} />
+        <LabRolloutButton lab={lab} />
       </header>
       {stream.error ? <p className="error">{stream.error}</p> : null}
       {rollouts.length > 1 ? (
@@ -55,7 +59,7 @@ export function LiveDashboard() {
       {data.model && data.report ? (
         <RolloutView selection={data.selection} report={data.report} model={data.model} exportName={`cutover-${data.report.id}`} />
       ) : (
-        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} />
+        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} onLab={lab.lab !== undefined} />
       )}
       <div className="columns">
         <section>

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_ROUTES, LAB_RUN_ROUTES, type LabScenario, labRunRequestSchema } from '../../lib/http-contract';
+import { API_ROUTES, LAB_RUN_ROUTES, type LabScenario, type LabSession, labRunRequestSchema } from '../../lib/http-contract';
 import { describeIssues } from '../../lib/lab-knobs';
 import type { LabCluster } from '../lab/lab-cluster';
 import { ScenarioError } from '../lab/scenarios/scenario-loader';
@@ -16,6 +16,11 @@ import { sameOrigin } from './same-origin';
 export function labRoutes(lab: LabCluster) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://cutover.local');
+    if (url.pathname === API_ROUTES.lab && req.method === 'GET') {
+      const session: LabSession = { scenario: lab.scenario.name, title: lab.scenario.title, timeScale: lab.clock.scale };
+      sendJson(res, 200, session);
+      return true;
+    }
     if (url.pathname === API_ROUTES.labTruth && req.method === 'GET') {
       sendJson(res, 200, {
         scenario: lab.scenario.name,
