@@ -25,5 +25,6 @@ export function createFoldState(options: Partial<FoldOptions> = {}): FoldState {
     rollingDeployments: new Set(),
     terminatingPods: new Set(),
     lastObjectAt: Number.NEGATIVE_INFINITY,
+    objectEvents: 0,
   };
 }

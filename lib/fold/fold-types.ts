@@ -3,6 +3,7 @@ import type { SlimPod } from '../kube/slim-pod';
 import type { SlimReplicaSet } from '../kube/slim-replica-set';
 import type { ProbeRun } from '../probes/probe-run';
 import type { SourceGapEvent } from '../events/event-schema';
+import type { ProbeSendTimes } from './probe-send-times';
 
 /** A half-open span of server time; `to` undefined while it is still going on. */
 export interface Interval {
@@ -15,13 +16,19 @@ export interface FoldOptions {
   settleMs: number;
   /** Two runs of the same pod and outcome on a node further apart than this stay separate runs. */
   runMergeGapMs: number;
+  /**
+   * While something changes, a pod that is ready in the endpoints and not going away still has its served
+   * runs merged when they follow within this (with many pods behind a Service a node reaches each one
+   * only now and then).
+   */
+  stableMergeGapMs: number;
 }
 
 /**
  * The merge gap only applies in steady state; it is long because with many pods behind a Service each
  * node reaches a given pod only every few seconds.
  */
-export const DEFAULT_FOLD_OPTIONS: FoldOptions = { settleMs: 10_000, runMergeGapMs: 30_000 };
+export const DEFAULT_FOLD_OPTIONS: FoldOptions = { settleMs: 10_000, runMergeGapMs: 30_000, stableMergeGapMs: 300_000 };
 
 export interface Gap {
   source: string;
@@ -146,6 +153,9 @@ export interface ProbeRunKind {
   target: string | undefined;
   /** Its slot in every node's `open`. */
   index: number;
+  /** `stableSince` of its pod, as of `stableAsOf` object events (it changes only with them). */
+  stableSince: number;
+  stableAsOf: number;
 }
 
 export interface NodeProbeTrack {
@@ -158,6 +168,10 @@ export interface NodeProbeTrack {
    * rather than a map per node, so a run finds its kind in the small table all nodes share.
    */
   open: Array<ProbeRunRecord | undefined>;
+  /** First and last probe of every run as the agent sent it, before any merging: where the probes were. */
+  sent: ProbeSendTimes;
+  /** Last probe of the latest failed run: a merged served run must not reach across a failure. */
+  lastFailureAt: number;
   firstAt: number;
   lastAt: number;
 }
@@ -220,4 +234,6 @@ export interface FoldState {
   rollingDeployments: Set<string>;
   terminatingPods: Set<string>;
   lastObjectAt: number;
+  /** Object events folded: what a pod's stability is cached against. */
+  objectEvents: number;
 }

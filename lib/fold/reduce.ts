@@ -60,6 +60,7 @@ export function reduce(state: FoldState, e: CutoverEvent): FoldState {
   switch (e.type) {
     case 'object':
       state.lastObjectAt = e.at;
+      state.objectEvents++;
       applyObject(state, e);
       break;
     case 'probes':

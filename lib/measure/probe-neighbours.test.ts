@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createFoldState } from '../fold/fold-state';
 import type { ProbeRunRecord } from '../fold/fold-types';
+import { addProbeSendTimes, createProbeSendTimes } from '../fold/probe-send-times';
 import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
 
 function stateWith(runs: Array<[pod: string, first: number, last: number]>) {
   const state = createFoldState();
   const records: ProbeRunRecord[] = runs.map(([pod, first, last]) => ({ node: 'n', outcome: 'served', pod, revision: null, status: 200, first, last, count: 1, latMin: 1, latMax: 1, latSum: 1, target: undefined }));
-  state.nodes.set('n', { node: 'n', intervalMs: 50, maxUncertaintyMs: 0, runs: records, open: [], firstAt: 0, lastAt: 0 });
+  const sent = createProbeSendTimes(2);
+  for (const r of records) addProbeSendTimes(sent, r.first, r.last);
+  state.nodes.set('n', { node: 'n', intervalMs: 50, maxUncertaintyMs: 0, runs: records, open: [], sent, lastFailureAt: Number.NEGATIVE_INFINITY, firstAt: 0, lastAt: 0 });
   return state;
 }
 

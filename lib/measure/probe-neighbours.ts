@@ -3,12 +3,13 @@ import type { FoldState, NodeProbeTrack } from '../fold/fold-types';
 /**
  * Send times of each node's probes around a given one: where "first not seen" (removal) and "last not
  * seen" (add) are read from the probes the node really sent, not from an assumed interval, so a probe
- * that fired late or a gap in probing widens the bracket honestly instead of skewing it. Where runs
- * overlap the time asked about (steady-state runs merged across other pods' runs), the probes inside
- * them have no exact times: the answer is then undefined and callers assume one interval.
+ * that fired late or a gap in probing widens the bracket honestly instead of skewing it. They are read
+ * from the runs as the agent sent them (the fold merges some afterwards). Where a run sent as one covers
+ * the time asked about, the probes inside it have no exact times: the answer is then undefined and
+ * callers assume one interval.
  */
 interface NodeProbeTimes {
-  /** Every run's first probe, ascending. */
+  /** Every run's first probe as sent, ascending. */
   starts: Float64Array;
   /** Largest last probe of the runs up to each index (in `starts` order). */
   maxEnds: Float64Array;
@@ -17,22 +18,22 @@ interface NodeProbeTimes {
 const cache = new WeakMap<FoldState, { version: number; nodes: Map<string, NodeProbeTimes> }>();
 
 function build(track: NodeProbeTrack): NodeProbeTimes {
-  const runs = track.runs;
+  const { firsts, lasts, length } = track.sent;
   let order: number[] | undefined;
-  for (let i = 1; i < runs.length; i++) {
-    // Runs are appended in send order; only runs merged in steady state can start before an earlier one.
-    if ((runs[i]?.first ?? 0) < (runs[i - 1]?.first ?? 0)) {
-      order = runs.map((_, j) => j).sort((a, b) => (runs[a]?.first ?? 0) - (runs[b]?.first ?? 0));
+  for (let i = 1; i < length; i++) {
+    // Batches come in send order; an agent restarting or a clock step can still put one out of it.
+    if ((firsts[i] ?? 0) < (firsts[i - 1] ?? 0)) {
+      order = Array.from({ length }, (_, j) => j).sort((a, b) => (firsts[a] ?? 0) - (firsts[b] ?? 0));
       break;
     }
   }
-  const starts = new Float64Array(runs.length);
-  const maxEnds = new Float64Array(runs.length);
+  const starts = new Float64Array(length);
+  const maxEnds = new Float64Array(length);
   let maxEnd = -Infinity;
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[order ? (order[i] ?? i) : i];
-    starts[i] = run?.first ?? 0;
-    maxEnd = Math.max(maxEnd, run?.last ?? -Infinity);
+  for (let i = 0; i < length; i++) {
+    const j = order ? (order[i] ?? i) : i;
+    starts[i] = firsts[j] ?? 0;
+    maxEnd = Math.max(maxEnd, lasts[j] ?? -Infinity);
     maxEnds[i] = maxEnd;
   }
   return { starts, maxEnds };
