@@ -88,6 +88,20 @@ describe('/lab: broken against fixed', () => {
     expect(leftSpan[1]).toBeGreaterThan(0);
     expect(await span(right)).toEqual(leftSpan);
 
+    // Zooming one side zooms the other: dragging the left brush's start handle narrows both views alike.
+    const traveller = left.locator('.recharts-brush-traveller').first();
+    await traveller.scrollIntoViewIfNeeded();
+    const handle = await traveller.boundingBox();
+    if (!handle) throw new Error('no brush handle on the left timeline');
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 + 120, handle.y + handle.height / 2, { steps: 6 });
+    await page.mouse.up();
+    // Off the brush: its handles' time labels show only while it is hovered.
+    await page.mouse.move(0, 0);
+    await expect.poll(async () => (await span(left))[0]).toBeLessThan(leftSpan[0] ?? 0);
+    expect(await span(right)).toEqual(await span(left));
+
     await page.screenshot({ path: screenshotPath(`lab-compare-${small.width}x${small.height}`), fullPage: true });
     await page.setViewportSize(large);
     await left.getByTestId('timeline').waitFor();

@@ -1,6 +1,8 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import type { BrushRange } from '../timeline/zoom-brush';
+import type { SharedZoom } from '../timeline/timeline';
 import type { LabRun, LabScenario } from '../../lib/http-contract';
 import type { TimelineModel } from '../../lib/views/timeline-model';
 import { alignedDomains } from './aligned-domain';
@@ -29,6 +31,10 @@ export function RunCompare({ runs, scenarios }: { runs: readonly LabRun[]; scena
     const aligned = alignedDomains(models);
     return { left: leftModel ? aligned[0] : undefined, right: rightModel ? aligned[leftModel ? 1 : 0] : undefined };
   }, [leftModel, rightModel]);
+  // One zoom for both sides, kept while the same two runs are compared: the axes stay aligned when zoomed.
+  const pair = `${left?.id ?? ''}|${right?.id ?? ''}`;
+  const [zoomed, setZoomed] = useState<{ pair: string; range: BrushRange } | null>(null);
+  const zoom: SharedZoom = useMemo(() => ({ range: zoomed?.pair === pair ? zoomed.range : null, onChange: (range) => setZoomed({ pair, range }) }), [zoomed, pair]);
   if (done.length === 0) return <p className="muted">Finished runs appear here side by side, e.g. broken against fixed.</p>;
   const selector = (side: 'left' | 'right', current: LabRun | undefined) => (
     <label>
@@ -48,11 +54,11 @@ export function RunCompare({ runs, scenarios }: { runs: readonly LabRun[]; scena
       <div className={styles.pickers}>
         {selector('left', left)}
         {selector('right', right)}
-        <span className="muted">Both timelines read from their own rollout&apos;s start (t = 0) on the same scale.</span>
+        <span className="muted">Both timelines read from their own rollout&apos;s start (t = 0) on the same scale, and zoom together.</span>
       </div>
       <div className={styles.sides} data-testid="compare">
-        {left ? <RunPanel side="left" run={left} scenario={scenarios.find((s) => s.name === left.scenario)} rollout={leftRollout} domain={domains.left} /> : null}
-        {right ? <RunPanel side="right" run={right} scenario={scenarios.find((s) => s.name === right.scenario)} rollout={rightRollout} domain={domains.right} /> : <p className="muted">Run a second scenario (or the same with other knobs) to compare.</p>}
+        {left ? <RunPanel side="left" run={left} scenario={scenarios.find((s) => s.name === left.scenario)} rollout={leftRollout} domain={domains.left} zoom={zoom} /> : null}
+        {right ? <RunPanel side="right" run={right} scenario={scenarios.find((s) => s.name === right.scenario)} rollout={rightRollout} domain={domains.right} zoom={zoom} /> : <p className="muted">Run a second scenario (or the same with other knobs) to compare.</p>}
       </div>
     </>
   );

@@ -5,7 +5,7 @@ import type { Span } from '../../lib/measure/intervals';
 import { rolloutTitle } from '../../lib/report/report-text';
 import { headlineFigures } from '../../lib/views/headline-figures';
 import { HeadlineFigures } from '../figures/headline-figures';
-import { Timeline } from '../timeline/timeline';
+import { type SharedZoom, Timeline } from '../timeline/timeline';
 import { changedKnobs } from './knob-values';
 import styles from './lab.module.css';
 import { runLabel } from './run-list';
@@ -15,7 +15,7 @@ import type { RunRollout } from './use-run-rollout';
 const SHOWN = new Set(['dropped', 'stale', 'control-overlap', 'data-overlap', 'worst-removal-lag', 'singleton']);
 
 /** One side of the compare view: the run's knobs, the lab's own count, the headline figures and the timeline. */
-export function RunPanel({ side, run, scenario, rollout, domain }: { side: 'left' | 'right'; run: LabRun; scenario: LabScenario | undefined; rollout: RunRollout; domain: Span | undefined }) {
+export function RunPanel({ side, run, scenario, rollout, domain, zoom }: { side: 'left' | 'right'; run: LabRun; scenario: LabScenario | undefined; rollout: RunRollout; domain: Span | undefined; zoom: SharedZoom }) {
   const changes = changedKnobs(scenario?.knobs ?? {}, run.knobs);
   const { data } = rollout;
   return (
@@ -37,7 +37,7 @@ export function RunPanel({ side, run, scenario, rollout, domain }: { side: 'left
       {data?.report && data.model ? (
         <>
           <HeadlineFigures figures={headlineFigures(data.report).filter((f) => SHOWN.has(f.id))} />
-          <Timeline model={data.model} {...(domain ? { domain } : {})} />
+          <Timeline model={data.model} zoom={zoom} {...(domain ? { domain } : {})} />
         </>
       ) : null}
     </article>

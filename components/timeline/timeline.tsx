@@ -16,11 +16,26 @@ import { type BrushRange, ZoomBrush } from './zoom-brush';
 
 const SAMPLES = 400;
 
+/** A zoom held outside the timeline, so that timelines on aligned domains zoom together (null: unzoomed). */
+export interface SharedZoom {
+  range: BrushRange | null;
+  onChange: (range: BrushRange) => void;
+}
+
+interface TimelineProps {
+  model: TimelineModel;
+  cursor?: number;
+  onSeek?: (t: number) => void;
+  /** A fixed time domain instead of the rollout's window (the lab's compare view aligns two runs). */
+  domain?: Span;
+  zoom?: SharedZoom;
+}
+
 /**
  * The rollout on one shared time axis: ReplicaSets, markers, pods and nodes, the overlap shaded across all
  * of them. Zoom with the brush; click any lane to move the cursor (when the page has one).
  */
-export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineModel; cursor?: number; onSeek?: (t: number) => void; /** A fixed time domain instead of the rollout's window (the lab's compare view aligns two runs). */ domain?: Span }) {
+export function Timeline({ model, cursor, onSeek, domain, zoom: shared }: TimelineProps) {
   const box = useRef<HTMLDivElement>(null);
   const width = useElementWidth(box);
   const [zoom, setZoom] = useState<{ id: string; range: BrushRange } | null>(null);
@@ -28,7 +43,11 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
   const rows = useMemo(() => replicaSetRows(model.replicaSets, shown), [model.replicaSets, shown]);
   const samples = useMemo(() => sampleRows(rows, shown, SAMPLES), [rows, shown]);
   // A zoom belongs to one rollout; live, the window keeps growing and an unzoomed view follows it.
-  const range = useMemo(() => (zoom && zoom.id === model.rolloutId ? zoom.range : { startIndex: 0, endIndex: SAMPLES - 1 }), [zoom, model.rolloutId]);
+  // Brush ranges are sample indexes over the shown domain: on aligned domains one range is the same times.
+  const range = useMemo(() => {
+    const own = shared ? shared.range : zoom && zoom.id === model.rolloutId ? zoom.range : null;
+    return own ?? { startIndex: 0, endIndex: SAMPLES - 1 };
+  }, [shared, zoom, model.rolloutId]);
   const viewFrom = samples[range.startIndex]?.at ?? shown.from;
   const viewTo = samples[range.endIndex]?.at ?? shown.to;
   const origin = model.markers.find((m) => m.kind === 'rollout-start')?.at ?? model.window.from;
@@ -39,7 +58,8 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
     return { view: { from: viewFrom, to: viewTo }, origin, bands: model.bands, gaps: model.gaps, edges };
   }, [viewFrom, viewTo, origin, model]);
   const view = frame.view;
-  const onZoom = useCallback((r: BrushRange) => setZoom({ id: model.rolloutId, range: r }), [model.rolloutId]);
+  const onSharedZoom = shared?.onChange;
+  const onZoom = useCallback((r: BrushRange) => (onSharedZoom ? onSharedZoom(r) : setZoom({ id: model.rolloutId, range: r })), [onSharedZoom, model.rolloutId]);
   const seek = onSeek ? { onSeek } : {};
   // One mark per drawn model (replaced, so a live page does not pile them up): the UI bench reads it.
   useEffect(() => {
@@ -50,7 +70,7 @@ export function Timeline({ model, cursor, onSeek, domain }: { model: TimelineMod
     <CursorContext.Provider value={cursor}>
     <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
       <TimelineLegend revisions={model.revisions} bands={model.bands} />
-      <ZoomBrush samples={samples} revisions={model.revisions} origin={origin} range={range} onChange={onZoom} />
+      <ZoomBrush samples={samples} revisions={model.revisions} range={range} onChange={onZoom} />
       <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
       <MarkersLane frame={frame} markers={model.markers} width={width} {...seek} />
       <h3 className="lane-heading">Pods ({model.pods.length})</h3>

@@ -6,7 +6,6 @@ import type { ReplicaSetRow } from '../../lib/views/replica-set-rows';
 import { readyKey } from '../../lib/views/replica-set-rows';
 import { revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { LANE_MARGIN } from './lane-layout';
-import { formatOffset } from './time-format';
 
 export interface BrushRange {
   startIndex: number;
@@ -15,7 +14,7 @@ export interface BrushRange {
 
 /** The overview: ready pods per revision over the whole window, with a brush that sets every lane's zoom. */
 /** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
-export const ZoomBrush = memo(function ZoomBrush({ samples, revisions, origin, range, onChange }: { samples: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[]; origin: number; range: BrushRange; onChange: (r: BrushRange) => void }) {
+export const ZoomBrush = memo(function ZoomBrush({ samples, revisions, range, onChange }: { samples: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[]; range: BrushRange; onChange: (r: BrushRange) => void }) {
   return (
     <div className="lane zoom-brush" data-testid="zoom-brush" title="Drag the handles to zoom every lane">
       <AreaChart responsive style={{ width: '100%', height: 64 }} data={samples as ReplicaSetRow[]} margin={{ left: LANE_MARGIN.left, right: LANE_MARGIN.right, top: 2, bottom: 0 }}>
@@ -32,7 +31,9 @@ export const ZoomBrush = memo(function ZoomBrush({ samples, revisions, origin, r
           endIndex={range.endIndex}
           stroke="#7f6fb0"
           fill="transparent"
-          tickFormatter={(t: number) => formatOffset(t, origin)}
+          // No labels on the handles: at the lane's edges they spill past it, and the lanes' axis below
+          // already shows the zoomed times as a handle moves.
+          tickFormatter={() => ''}
           onChange={(next) => {
             if (typeof next.startIndex === 'number' && typeof next.endIndex === 'number') onChange({ startIndex: next.startIndex, endIndex: next.endIndex });
           }}
