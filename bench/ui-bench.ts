@@ -7,11 +7,14 @@ import { formatRecording } from '../lib/recording/recording-writer';
 import { UI_BENCH_RECORDING, generateRolloutRecording } from './ui-bench-data';
 
 /**
- * The dashboard in Chromium on a 200-pod, 100-node, 1-hour rollout recording served by `cutover serve`:
- * render time (recording response → timeline and lag chart drawn, from the page's own performance marks and
- * the moment their rows enter the document, split into read + fold (while the body downloads), measure +
- * lay out + first render, and the charts' drawing once sized), and the cost of scrubbing (cursor moves with the keyboard,
- * as a user does). Needs a built app (`npm run build`); run it under the build lock.
+ * The dashboard in Chromium on a 200-pod, 100-node, 1-hour rollout recording served by `cutover serve`,
+ * from the page's own performance marks and the moment the timeline's and lag chart's rows enter the
+ * document:
+ * - render: the folded recording measured, laid out and drawn (the design's UI target, < 1 s);
+ * - open: from the response to drawn, which adds reading and folding the body as it downloads (what the
+ *   design's fold target governs: the browser folds with the same lib code);
+ * - scrub: cursor moves with the keyboard, as a user does.
+ * Needs a built app (`npm run build`); run it under the build lock.
  */
 export async function runUiBench(moves = 60): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cutover-ui-bench-'));
@@ -71,12 +74,13 @@ export async function runUiBench(moves = 60): Promise<Record<string, number | st
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     return {
       'recording': `${UI_BENCH_RECORDING.replicas * 2} pods, ${UI_BENCH_RECORDING.nodes} nodes, ${UI_BENCH_RECORDING.durationMs / 60_000} min, ${events.length} events, ${(bytes / 1e6).toFixed(1)} MB`,
-      // The body is read and folded as it downloads, so the figure starts at the response (headers in).
-      'render ms (response → drawn)': Math.round(render.drawn - render.fetched),
-      '  download ms (response → last byte, overlapped by reading)': Math.round(render.downloaded - render.fetched),
-      '  read + fold ms (response → folded)': Math.round(render.folded - render.fetched),
+      'render ms (folded → drawn)': Math.round(render.drawn - render.folded),
       '  measure + lay out + first render ms': Math.round(render.committed - render.folded),
       '  charts drawn (after the commit) ms': Math.round(render.drawn - render.committed),
+      // The body is read and folded as it downloads, so opening starts at the response (headers in).
+      'open ms (response → drawn)': Math.round(render.drawn - render.fetched),
+      '  read + fold ms (response → folded)': Math.round(render.folded - render.fetched),
+      '  download ms (response → last byte, overlapped by reading)': Math.round(render.downloaded - render.fetched),
       'painted ms (response → painted)': Math.round(render.painted - render.fetched),
       'request → drawn ms': Math.round(render.drawn - render.requested),
       'timeline SVG elements': render.svgElements,
