@@ -39,8 +39,8 @@ function nodeTrack(state: FoldState, node: string, at: number): NodeProbeTrack {
  * rollout is going on runs are kept as sent, so transitions keep exact times and counts, except the served
  * runs of a pod with no transition to keep: ready in the endpoints since before the open run began, not
  * going away, no failure on the node and no gap in the watch since. Every measurement reads such a pod's
- * runs only through their first and last probe and their sums, which merging keeps; where the probes
- * were is kept apart in `sent`. With a hundred pods behind a Service that is most of a rollout's runs.
+ * runs only through their first and last probe and their sums, which merging keeps; where the merged
+ * runs' probes were is kept apart in `sent`. With a hundred pods behind a Service that is most of a rollout's runs.
  * Hot path: no allocation beyond new runs.
  */
 export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
@@ -61,7 +61,6 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     const pod = r[1];
     const first = r[4];
     const last = r[5];
-    addProbeSendTimes(track.sent, first, last);
     if (outcome !== 'served' && last > track.lastFailureAt) track.lastFailureAt = last;
     const kind = runKind(state, pod ?? '', outcome, r[2], r[3], target);
     const open = track.open;
@@ -69,9 +68,18 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     const merges =
       match !== undefined &&
       (steady
-        ? first - match.last <= gapMs && last - match.first >= -gapMs
+        ? // A stable-merged run stays as the rollout left it: its probes are accounted for in `sent`.
+          match.stableMerged !== true && first - match.last <= gapMs && last - match.first >= -gapMs
         : outcome === 'served' && pod !== null && first >= match.last && first - match.last <= stableGapMs && match.last >= track.lastFailureAt && match.first >= kubeGapEnd && match.first >= kindStableSince(state, kind, pod));
     if (merges) {
+      if (!steady) {
+        // Where its probes were, which the merged run no longer says.
+        if (match.stableMerged !== true) {
+          addProbeSendTimes(track.sent, match.first, match.last);
+          match.stableMerged = true;
+        }
+        addProbeSendTimes(track.sent, first, last);
+      }
       if (first < match.first) match.first = first;
       if (last > match.last) match.last = last;
       match.count += r[6];
@@ -80,7 +88,7 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
       match.latSum += r[9];
       continue;
     }
-    const run: ProbeRunRecord = { node: e.node, outcome, pod, revision: r[2], status: r[3], first, last, count: r[6], latMin: r[7], latMax: r[8], latSum: r[9], target };
+    const run: ProbeRunRecord = { node: e.node, outcome, pod, revision: r[2], status: r[3], first, last, count: r[6], latMin: r[7], latMax: r[8], latSum: r[9], target, stableMerged: false };
     track.runs.push(run);
     // Filled up to the slot, so the array never turns sparse (a dictionary) when a node meets a new kind late.
     while (open.length < kind.index) open.push(undefined);

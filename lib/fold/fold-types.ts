@@ -143,6 +143,8 @@ export interface ProbeRunRecord extends ProbeRun {
   node: string;
   /** The probed Service (`namespace/name`), undefined when the agent did not say. */
   target: string | undefined;
+  /** Runs of a stable pod were merged into it during a rollout: the runs as sent are in the node's `sent`. */
+  stableMerged?: boolean;
 }
 
 /** One kind of probe result from one pod: results of the same kind extend the same open run. */
@@ -168,7 +170,10 @@ export interface NodeProbeTrack {
    * rather than a map per node, so a run finds its kind in the small table all nodes share.
    */
   open: Array<ProbeRunRecord | undefined>;
-  /** First and last probe of every run as the agent sent it, before any merging: where the probes were. */
+  /**
+   * First and last probe of each run as sent that went into a stable-merged run: with the runs not
+   * stable-merged, where the node's probes were. Only rollouts add to it, 16 bytes a run.
+   */
   sent: ProbeSendTimes;
   /** Last probe of the latest failed run: a merged served run must not reach across a failure. */
   lastFailureAt: number;

@@ -4,11 +4,13 @@ import type { ProbeRunRecord } from '../fold/fold-types';
 import { addProbeSendTimes, createProbeSendTimes } from '../fold/probe-send-times';
 import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
 
-function stateWith(runs: Array<[pod: string, first: number, last: number]>) {
+function stateWith(runs: Array<[pod: string, first: number, last: number]>, mergedAsSent: Array<[first: number, last: number]> = []) {
   const state = createFoldState();
   const records: ProbeRunRecord[] = runs.map(([pod, first, last]) => ({ node: 'n', outcome: 'served', pod, revision: null, status: 200, first, last, count: 1, latMin: 1, latMax: 1, latSum: 1, target: undefined }));
   const sent = createProbeSendTimes(2);
-  for (const r of records) addProbeSendTimes(sent, r.first, r.last);
+  for (const [first, last] of mergedAsSent) addProbeSendTimes(sent, first, last);
+  // A run made of those is marked: where its probes were is in `sent`, not in its own first and last.
+  if (mergedAsSent.length > 0) records.push({ ...records[0]!, pod: 'merged', first: Math.min(...mergedAsSent.map((r) => r[0])), last: Math.max(...mergedAsSent.map((r) => r[1])), stableMerged: true });
   state.nodes.set('n', { node: 'n', intervalMs: 50, maxUncertaintyMs: 0, runs: records, open: [], sent, lastFailureAt: Number.NEGATIVE_INFINITY, firstAt: 0, lastAt: 0 });
   return state;
 }
@@ -35,5 +37,13 @@ describe('probe neighbours', () => {
     expect(nextProbeAfter(state, 'n', 600)).toBeUndefined();
     expect(previousProbeBefore(state, 'n', 100)).toBeUndefined();
     expect(nextProbeAfter(state, 'other', 0)).toBeUndefined();
+  });
+
+  it('reads the runs merged during a rollout as they were sent, not as the one run they became', () => {
+    // 'merged' was sent as 500, 1200 and 1600; other pods' runs fall between.
+    const state = stateWith([['a', 700, 700], ['b', 1300, 1300]], [[500, 500], [1200, 1200], [1600, 1600]]);
+    expect(nextProbeAfter(state, 'n', 700)).toBe(1200);
+    expect(previousProbeBefore(state, 'n', 1300)).toBe(1200);
+    expect(nextProbeAfter(state, 'n', 1300)).toBe(1600);
   });
 });

@@ -4,9 +4,9 @@ import type { FoldState, NodeProbeTrack } from '../fold/fold-types';
  * Send times of each node's probes around a given one: where "first not seen" (removal) and "last not
  * seen" (add) are read from the probes the node really sent, not from an assumed interval, so a probe
  * that fired late or a gap in probing widens the bracket honestly instead of skewing it. They are read
- * from the runs as the agent sent them (the fold merges some afterwards). Where a run sent as one covers
- * the time asked about, the probes inside it have no exact times: the answer is then undefined and
- * callers assume one interval.
+ * from the runs as stored, and for runs merged while a rollout went on, from the runs as sent. Where a
+ * run covers the time asked about (merged in steady state, or sent as one), the probes inside it have no
+ * exact times: the answer is then undefined and callers assume one interval.
  */
 interface NodeProbeTimes {
   /** Every run's first probe as sent, ascending. */
@@ -17,13 +17,34 @@ interface NodeProbeTimes {
 
 const cache = new WeakMap<FoldState, { version: number; nodes: Map<string, NodeProbeTimes> }>();
 
+/** Both in arrival order: the runs not stable-merged (as stored) and the runs as sent that were. */
+function sentRuns(track: NodeProbeTrack): { firsts: Float64Array; lasts: Float64Array } {
+  const { sent, runs } = track;
+  let kept = 0;
+  for (const run of runs) if (run.stableMerged !== true) kept++;
+  const firsts = new Float64Array(kept + sent.length);
+  const lasts = new Float64Array(kept + sent.length);
+  let n = 0;
+  for (const run of runs) {
+    if (run.stableMerged === true) continue;
+    firsts[n] = run.first;
+    lasts[n++] = run.last;
+  }
+  firsts.set(sent.firsts.subarray(0, sent.length), n);
+  lasts.set(sent.lasts.subarray(0, sent.length), n);
+  return { firsts, lasts };
+}
+
 function build(track: NodeProbeTrack): NodeProbeTimes {
-  const { firsts, lasts, length } = track.sent;
-  let order: number[] | undefined;
+  const { firsts, lasts } = sentRuns(track);
+  const length = firsts.length;
+  let order: Uint32Array | undefined;
   for (let i = 1; i < length; i++) {
-    // Batches come in send order; an agent restarting or a clock step can still put one out of it.
+    // Each part is in send order but they interleave (and steady-state merges start before earlier runs).
     if ((firsts[i] ?? 0) < (firsts[i - 1] ?? 0)) {
-      order = Array.from({ length }, (_, j) => j).sort((a, b) => (firsts[a] ?? 0) - (firsts[b] ?? 0));
+      order = new Uint32Array(length);
+      for (let j = 0; j < length; j++) order[j] = j;
+      order.sort((a, b) => (firsts[a] ?? 0) - (firsts[b] ?? 0));
       break;
     }
   }
