@@ -7,7 +7,7 @@ import type { CutoverEvent, CutoverEventInput } from '../../lib/events/event-sch
 import { readRecording } from '../../lib/recording/recording-reader';
 import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
 import { type AppServer, createAppServer } from '../app-server';
-import { UiSubscriber } from './ui-subscriber.test-support';
+import { UiSubscribers } from './ui-subscriber.test-support';
 import { SessionRecorder } from '../recording/session-recorder';
 
 
@@ -34,12 +34,8 @@ describe('a recorded session: the hub keeps a window, browsers still get the who
   let server: AppServer;
   let recorder: SessionRecorder;
   let dir: string;
-  const subscribers: UiSubscriber[] = [];
-  const subscriber = () => {
-    const s = new UiSubscriber(server.url);
-    subscribers.push(s);
-    return s;
-  };
+  const subscribers = new UiSubscribers(() => server.url);
+  const subscriber = () => subscribers.add();
   /** The session as written to the recording: the ground truth every subscriber is compared to. */
   const fromFile = async () => (await readRecording(await readFile(recorder.file, 'utf8'))).events;
   const waitWritten = async () => {
@@ -62,7 +58,7 @@ describe('a recorded session: the hub keeps a window, browsers still get the who
     server.hub.evict();
   }, 60_000);
   afterAll(async () => {
-    for (const s of subscribers) s.socket.close();
+    subscribers.closeAll();
     await recorder.stop();
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -44,3 +44,20 @@ export class UiSubscriber {
     return this.waitUntil((r) => (r.at(-1)?.seq ?? 0) >= seq, `seq ${seq}`);
   }
 }
+
+/** Test support: the subscribers a test opens against a server known only once it has started, closed together. */
+export class UiSubscribers {
+  private readonly open: UiSubscriber[] = [];
+
+  constructor(private readonly url: () => string) {}
+
+  add(): UiSubscriber {
+    const s = new UiSubscriber(this.url());
+    this.open.push(s);
+    return s;
+  }
+
+  closeAll(): void {
+    for (const s of this.open) s.socket.close();
+  }
+}

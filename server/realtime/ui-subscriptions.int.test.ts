@@ -6,7 +6,7 @@ import type { CutoverEvent } from '../../lib/events/event-schema';
 import { formatRecording } from '../../lib/recording/recording-writer';
 import { ScenarioBuilder } from '../../lib/testing/scenario-builder';
 import { type AppServer, createAppServer } from '../app-server';
-import { UiSubscriber } from './ui-subscriber.test-support';
+import { UiSubscribers } from './ui-subscriber.test-support';
 import { RecordingStore } from '../recording/recording-store';
 
 
@@ -25,12 +25,8 @@ const objectNames = (events: CutoverEvent[]) => events.flatMap((e) => (e.type ==
 describe('UI subscriptions: one Deployment, or a stored recording', () => {
   let server: AppServer;
   let dir: string;
-  const subscribers: UiSubscriber[] = [];
-  const subscriber = () => {
-    const s = new UiSubscriber(server.url);
-    subscribers.push(s);
-    return s;
-  };
+  const subscribers = new UiSubscribers(() => server.url);
+  const subscriber = () => subscribers.add();
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cutover-ui-sub-'));
@@ -38,7 +34,7 @@ describe('UI subscriptions: one Deployment, or a stored recording', () => {
     server = await createAppServer({ port: 0, sources: [], openRecording: (id) => store.openStream(id) });
   });
   afterAll(async () => {
-    for (const s of subscribers) s.socket.close();
+    subscribers.closeAll();
     await server.close();
     await rm(dir, { recursive: true, force: true });
   });
