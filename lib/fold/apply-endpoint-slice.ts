@@ -1,5 +1,5 @@
 import type { SlimEndpointSlice } from '../kube/slim-endpoint-slice';
-import type { EndpointTrack, FoldState, Interval } from './fold-types';
+import type { EndpointTrack, FoldState, Interval, PodLane } from './fold-types';
 
 function isOpen(intervals: Interval[]): boolean {
   const last = intervals[intervals.length - 1];
@@ -49,6 +49,11 @@ function recompute(track: EndpointTrack, at: number, earliest: number | undefine
 
 export function endpointKey(namespace: string, podName: string, podUid: string | undefined): string {
   return podUid ?? `${namespace}/${podName}`;
+}
+
+/** A pod's endpoint track: by its uid, or by name where the slices named no uid. */
+export function endpointOfPod(state: FoldState, lane: Pick<PodLane, 'uid' | 'namespace' | 'name'>): EndpointTrack | undefined {
+  return state.endpoints.get(lane.uid) ?? state.endpoints.get(endpointKey(lane.namespace, lane.name, undefined));
 }
 
 export function applyEndpointSlice(state: FoldState, slice: SlimEndpointSlice, deleted: boolean, at: number, earliest: number | undefined): void {

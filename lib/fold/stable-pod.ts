@@ -1,4 +1,4 @@
-import { endpointKey } from './apply-endpoint-slice';
+import { endpointOfPod } from './apply-endpoint-slice';
 import type { FoldState } from './fold-types';
 
 /**
@@ -12,7 +12,7 @@ export function stableSince(state: FoldState, podName: string): number {
   const uid = uids[0] ?? '';
   const lane = state.pods.get(uid);
   if (!lane || lane.readyAt === undefined || lane.unreadyAt !== undefined || lane.deletionObservedAt !== undefined || lane.goneAt !== undefined) return Number.POSITIVE_INFINITY;
-  const endpoint = state.endpoints.get(uid) ?? state.endpoints.get(endpointKey(lane.namespace, lane.name, undefined));
+  const endpoint = endpointOfPod(state, lane);
   const ready = endpoint?.ready[endpoint.ready.length - 1];
   if (!endpoint || !ready || ready.to !== undefined || endpoint.terminatingFrom !== undefined || endpoint.leftAt !== undefined) return Number.POSITIVE_INFINITY;
   return Math.max(lane.readyAt, ready.from);

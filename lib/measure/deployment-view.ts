@@ -1,5 +1,5 @@
 import type { DeploymentTrack, EndpointTrack, FoldState, PodLane, ProbeRunRecord } from '../fold/fold-types';
-import { endpointKey } from '../fold/apply-endpoint-slice';
+import { endpointOfPod } from '../fold/apply-endpoint-slice';
 
 /** A pod of a Deployment with what the EndpointSlices said about it. */
 export interface PodView {
@@ -11,7 +11,7 @@ export function podsOfDeployment(state: FoldState, track: DeploymentTrack): PodV
   const out: PodView[] = [];
   for (const lane of state.pods.values()) {
     if (lane.rsUid === undefined || !track.replicaSets.has(lane.rsUid)) continue;
-    const endpoint = state.endpoints.get(lane.uid) ?? state.endpoints.get(endpointKey(lane.namespace, lane.name, undefined));
+    const endpoint = endpointOfPod(state, lane);
     out.push(endpoint ? { lane, endpoint } : { lane });
   }
   return out.sort((a, b) => a.lane.createdAt - b.lane.createdAt || (a.lane.name < b.lane.name ? -1 : 1));
