@@ -20,6 +20,25 @@ export const AGENT_LIMITS = {
 } as const;
 
 /**
+ * One sync of the node's proxy as the agent saw it, in agent ms: kube-proxy's last-sync time, and the
+ * endpoints its rules send the probed Service's new connections to after that sync, read from the
+ * node's rules (iptables-save, nft, ipvsadm; the lab's proxies serve the same text).
+ */
+export const proxySyncSchema = z.object({
+  syncedAt: z.number().finite(),
+  /**
+   * True when another sync may hide before this one within the sampling interval (the sync counter moved
+   * by more than one, or is not known): the rules may have changed as early as `notBefore`.
+   */
+  upperBound: z.boolean(),
+  /** When the agent last saw the rules as they were before this sync (its previous sample). */
+  notBefore: z.number().finite().optional(),
+  /** `address:port` of every endpoint the rules route the Service to, in rule order; absent when not read. */
+  endpoints: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+});
+export type ProxySync = z.infer<typeof proxySyncSchema>;
+
+/**
  * A batch of probe runs in the agent's own clock. `batchSeq` increases per agent, so a batch re-sent after a
  * reconnect is recognised and stored once.
  */
@@ -30,8 +49,8 @@ export const agentBatchSchema = z.object({
   runs: z.array(probeRunTupleSchema).max(AGENT_LIMITS.maxRunsPerBatch),
   /** Results the agent had to throw away because its buffer was full while the server was unreachable. */
   droppedResults: z.number().int().nonnegative().default(0),
-  /** kube-proxy syncs the agent saw on its node, agent ms (upper bounds: a burst of two can hide one). */
-  proxySyncs: z.array(z.number().finite()).max(1000).default([]),
+  /** kube-proxy syncs the agent saw on its node, in agent ms (a bare number: a sync time read alone, an upper bound). */
+  proxySyncs: z.array(z.union([z.number().finite(), proxySyncSchema])).max(1000).default([]),
 });
 export type AgentBatch = z.infer<typeof agentBatchSchema>;
 export type AgentBatchInput = z.input<typeof agentBatchSchema>;

@@ -68,9 +68,14 @@ export const dataPlaneEventSchema = z.object({
   observation: z.enum(['proxy-sync']),
   /** Server ms of the sync. */
   syncedAt: z.number().finite(),
+  /** Another sync may hide before this one: the rules may have changed as early as `notBefore`. */
   upperBound: z.boolean(),
+  /** Server ms: the rules were still as before this sync then (the agent's previous sample). */
+  notBefore: z.number().finite().optional(),
   target: z.string().optional(),
   pods: z.array(z.string()).optional(),
+  /** `address:port` of every endpoint the node's rules route the probed Service to after this sync. */
+  endpoints: z.array(z.string().min(1).max(64)).optional(),
 });
 
 export const markerEventSchema = z.object({

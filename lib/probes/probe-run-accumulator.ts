@@ -8,10 +8,15 @@ export interface ProbeResult {
   revision?: string | undefined;
   status?: number | undefined;
   latencyMs: number;
+  /** Where the node's data plane sent the connection (`address:port`), when the agent could read it. */
+  endpoint?: string | undefined;
+  /** The connection matched an older conntrack entry instead of the node's current rules. */
+  reusedConntrack?: boolean | undefined;
 }
 
 /**
- * Builds the runs of one probe batch: every result of the same kind (pod, outcome, revision, status)
+ * Builds the runs of one probe batch: every result of the same kind (pod, outcome, revision, status,
+ * endpoint, conntrack reuse)
  * within the batch joins one run, consecutive or not, so a load-balanced steady state costs one run per
  * serving pod per batch rather than one per request. Each pod's first and last time at the node stay
  * exact (what lags and overlap are measured from); the order of results between pods inside a batch is
@@ -25,11 +30,16 @@ export class ProbeRunAccumulator {
     const pod = result.pod ?? null;
     const revision = result.revision ?? null;
     const status = result.status ?? null;
-    const key = `${result.outcome}\u0000${pod ?? ''}\u0000${revision ?? ''}\u0000${status ?? ''}`;
+    const endpoint = result.endpoint ?? null;
+    const reused = result.reusedConntrack === true;
+    const key = `${result.outcome}\u0000${pod ?? ''}\u0000${revision ?? ''}\u0000${status ?? ''}\u0000${endpoint ?? ''}\u0000${reused ? 1 : 0}`;
     const run = this.open.get(key);
     const lat = Math.max(0, result.latencyMs);
     if (!run) {
-      this.open.set(key, [result.outcome, pod, revision, status, result.time, result.time, 1, lat, lat, lat]);
+      const fresh: ProbeRunTuple = [result.outcome, pod, revision, status, result.time, result.time, 1, lat, lat, lat];
+      if (reused) fresh.push(endpoint, true);
+      else if (endpoint !== null) fresh.push(endpoint);
+      this.open.set(key, fresh);
       return;
     }
     run[4] = Math.min(run[4], result.time);

@@ -11,9 +11,12 @@ export function isDropped(outcome: ProbeOutcome): boolean {
 
 /**
  * A run of identical probe results on one node, as a tuple because a node-hour of probing is tens of
- * thousands of them on disk: [outcome, pod, revision, httpStatus, first, last, count, latMin, latMax, latSum].
- * Times are server ms (already mapped from the agent's clock); latencies are ms. `pod` is the pod that
- * answered (or the one a failure is attributed to, when known); `revision` what it reported of itself.
+ * thousands of them on disk: [outcome, pod, revision, httpStatus, first, last, count, latMin, latMax, latSum,
+ * endpoint?, reusedConntrack?]. Times are server ms (already mapped from the agent's clock); latencies are
+ * ms. `pod` is the pod that answered; `revision` what it reported of itself. The two optional elements
+ * say where the node's data plane sent the connections, when the agent could read it (the conntrack DNAT
+ * target, or the lab's proxy): `endpoint` as `address:port`, and `reusedConntrack` true when the
+ * connection matched an older conntrack entry instead of the node's current rules (conntrack tail).
  */
 export const probeRunTupleSchema = z
   .tuple([
@@ -27,6 +30,8 @@ export const probeRunTupleSchema = z
     z.number().finite().nonnegative(),
     z.number().finite().nonnegative(),
     z.number().finite().nonnegative(),
+    z.string().min(1).max(64).nullable().optional(),
+    z.boolean().optional(),
   ])
   .refine((r) => r[4] <= r[5] && r[7] <= r[8], { message: 'run must have first <= last and latMin <= latMax' });
 export type ProbeRunTuple = z.infer<typeof probeRunTupleSchema>;
@@ -43,12 +48,22 @@ export interface ProbeRun {
   latMin: number;
   latMax: number;
   latSum: number;
+  /** The endpoint (`address:port`) the node's data plane sent these connections to, when known. */
+  endpoint?: string | null;
+  /** The connections matched an older conntrack entry rather than the node's current rules. */
+  reusedConntrack?: boolean;
 }
 
 export function toProbeRunTuple(run: ProbeRun): ProbeRunTuple {
-  return [run.outcome, run.pod, run.revision, run.status, run.first, run.last, run.count, run.latMin, run.latMax, run.latSum];
+  const t: ProbeRunTuple = [run.outcome, run.pod, run.revision, run.status, run.first, run.last, run.count, run.latMin, run.latMax, run.latSum];
+  if (run.reusedConntrack === true) t.push(run.endpoint ?? null, true);
+  else if (run.endpoint != null) t.push(run.endpoint);
+  return t;
 }
 
 export function fromProbeRunTuple(t: ProbeRunTuple): ProbeRun {
-  return { outcome: t[0], pod: t[1], revision: t[2], status: t[3], first: t[4], last: t[5], count: t[6], latMin: t[7], latMax: t[8], latSum: t[9] };
+  const run: ProbeRun = { outcome: t[0], pod: t[1], revision: t[2], status: t[3], first: t[4], last: t[5], count: t[6], latMin: t[7], latMax: t[8], latSum: t[9] };
+  if (t[10] != null) run.endpoint = t[10];
+  if (t[11] === true) run.reusedConntrack = true;
+  return run;
 }

@@ -136,7 +136,10 @@ export function encodeCompactProbeLine(e: ProbeBatchEvent): unknown[] | undefine
   let group: unknown[] | undefined;
   let groupPrefix: string | null = null;
   let groupNamesPods = false;
-  for (const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum] of e.runs) {
+  for (const run of e.runs) {
+    // The compact line has no place for where the data plane sent a run: such a batch takes the v1 object.
+    if (run.length > 10) return undefined;
+    const [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum] = run;
     const t = first - at;
     const u = last - at;
     const minUs = toUs(latMin);

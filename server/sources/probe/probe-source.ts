@@ -9,7 +9,10 @@ import {
   agentBatchSchema,
   agentHelloSchema,
 } from '../../../lib/agent-contract';
+import type { DataPlaneEvent } from '../../../lib/events/event-schema';
 import type { ProbeRunTuple } from '../../../lib/probes/probe-run';
+
+type DataPlaneEventInput = Omit<DataPlaneEvent, 'seq'>;
 import type { Source, SourceContext } from '../source';
 import { ClockOffsetEstimator } from './clock-offset';
 import { RateLimiter } from './rate-limiter';
@@ -151,8 +154,15 @@ export class ProbeSource implements Source {
             runs,
           });
         }
-        for (const syncedAt of batch.proxySyncs) {
-          context.emit({ type: 'dataplane', at, node, observation: 'proxy-sync', syncedAt: toServer(syncedAt), upperBound: true });
+        for (const sync of batch.proxySyncs) {
+          if (typeof sync === 'number') {
+            context.emit({ type: 'dataplane', at, node, observation: 'proxy-sync', syncedAt: toServer(sync), upperBound: true });
+            continue;
+          }
+          const event: DataPlaneEventInput = { type: 'dataplane', at, node, observation: 'proxy-sync', syncedAt: toServer(sync.syncedAt), upperBound: sync.upperBound, target: batch.target };
+          if (sync.notBefore !== undefined) event.notBefore = toServer(sync.notBefore);
+          if (sync.endpoints !== undefined) event.endpoints = sync.endpoints;
+          context.emit(event);
         }
         if (batch.droppedResults > 0) {
           context.emit({
