@@ -23,7 +23,13 @@ function latestRollout(track: DeploymentTrack): RolloutRecord | undefined {
   return track.rollouts[track.rollouts.length - 1];
 }
 
-function startRollout(state: FoldState, track: DeploymentTrack, revision: number, at: number, earliest: number | undefined, beforeRecording: boolean): void {
+/**
+ * `deadlineBefore`: the Deployment as last seen before this rollout already reported ProgressDeadlineExceeded.
+ * The controller never rewrites an unchanged Progressing=False condition (same reason, same `lastUpdateTime`)
+ * and an undo to an existing ReplicaSet does not reset it, so the undo's first Deployment updates still carry
+ * the condition of the rollout it undoes.
+ */
+function startRollout(state: FoldState, track: DeploymentTrack, revision: number, at: number, earliest: number | undefined, beforeRecording: boolean, deadlineBefore: boolean): void {
   const previous = latestRollout(track);
   const fromRevision = previous?.toRevision ?? track.revision;
   const from = fromRevision !== undefined ? rsOfRevision(state, track, fromRevision) : undefined;
@@ -37,6 +43,7 @@ function startRollout(state: FoldState, track: DeploymentTrack, revision: number
     isRollback: false,
     templateChangeSeen: pending !== undefined,
   };
+  if (deadlineBefore) rollout.deadlineInherited = true;
   delete track.pendingTemplateChangeAt;
   if (earliest !== undefined && earliest < rollout.startAt) rollout.startEarliest = earliest;
   if (fromRevision !== undefined && fromRevision !== revision) rollout.fromRevision = fromRevision;
@@ -69,12 +76,13 @@ export function applyDeployment(state: FoldState, d: SlimDeployment, deleted: bo
     track.current = d;
     return track;
   }
-  const first = track.current === undefined;
+  const previous = track.current;
+  const first = previous === undefined;
   track.current = d;
   track.firstSeenAt ??= at;
   if (first) {
     track.fingerprint = d.templateFingerprint;
-    if (d.revision !== undefined && looksInProgress(d)) startRollout(state, track, d.revision, at, undefined, true);
+    if (d.revision !== undefined && looksInProgress(d)) startRollout(state, track, d.revision, at, undefined, true, false);
     else if (d.revision !== undefined) track.revision = d.revision;
     // ReplicaSets seen before their Deployment: the newest decides the revision, without a rollout.
     for (const uid of track.replicaSets) {
@@ -94,12 +102,27 @@ export function applyDeployment(state: FoldState, d: SlimDeployment, deleted: bo
       }
     }
     if (d.revision !== undefined && (track.revision === undefined || d.revision > track.revision)) {
-      startRollout(state, track, d.revision, at, earliest, false);
+      startRollout(state, track, d.revision, at, earliest, false, previous !== undefined && isProgressDeadlineExceeded(previous));
     }
   }
   const latest = latestRollout(track);
-  if (latest && latest.deadlineExceededAt === undefined && isProgressDeadlineExceeded(d)) latest.deadlineExceededAt = at;
+  if (latest) noteProgressDeadline(latest, d, at);
   return track;
+}
+
+/**
+ * A rollout fails when its Deployment reports ProgressDeadlineExceeded, unless that condition was already
+ * there when the rollout began and has stayed since (it is an earlier rollout's: same reason, earlier
+ * `lastUpdateTime`). Known limitation: the slim Deployment keeps no condition times, so "already there" is
+ * what the fold saw; a condition that cleared and came back within a watch gap reads as inherited.
+ */
+function noteProgressDeadline(rollout: RolloutRecord, d: SlimDeployment, at: number): void {
+  const exceeded = isProgressDeadlineExceeded(d);
+  if (rollout.deadlineInherited) {
+    if (exceeded) return;
+    delete rollout.deadlineInherited;
+  }
+  if (exceeded && rollout.deadlineExceededAt === undefined) rollout.deadlineExceededAt = at;
 }
 
 export function applyReplicaSet(state: FoldState, rs: SlimReplicaSet, deleted: boolean, at: number, earliest: number | undefined): DeploymentTrack | undefined {
@@ -121,7 +144,7 @@ export function applyReplicaSet(state: FoldState, rs: SlimReplicaSet, deleted: b
 
   if (deployment.revision === undefined || rs.revision > deployment.revision) {
     // A rollback bumps an existing ReplicaSet's revision: not new, but a new target all the same.
-    startRollout(state, deployment, rs.revision, at, earliest, false);
+    startRollout(state, deployment, rs.revision, at, earliest, false, isProgressDeadlineExceeded(deployment.current));
   }
   const latest = latestRollout(deployment);
   if (latest && latest.toRevision === rs.revision) attachTarget(latest, track);

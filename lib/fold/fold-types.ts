@@ -121,7 +121,14 @@ export interface RolloutRecord {
   templateChangeSeen: boolean;
   /** New ReplicaSet fully available and no pod of another revision left, since. */
   controlCompleteAt?: number;
+  /** The Deployment first reported Progressing=False / ProgressDeadlineExceeded for this rollout, at. */
   deadlineExceededAt?: number;
+  /**
+   * The Deployment already reported ProgressDeadlineExceeded when this rollout began (an earlier rollout's
+   * condition, e.g. the one an undo follows): it does not fail this rollout. Cleared once a Deployment is
+   * seen without it, so a deadline exceeded again after that does.
+   */
+  deadlineInherited?: boolean;
 }
 
 export interface DeploymentTrack {

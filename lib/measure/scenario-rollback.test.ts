@@ -57,10 +57,11 @@ describe.each([['ReplicaSet seen first', false], ['Deployment seen first', true]
     expect(undo?.noReadyEndpoint.totalMs).toBe(0);
   });
 
-  it('rolled back wins over a progress deadline exceeded before the undo (both are kept)', () => {
-    const [stuck] = selectRollouts(foldEvents(build(deploymentFirst, 50_000).build()), { now });
-    expect(stuck?.outcome).toBe('rolled-back');
+  it('a progress deadline exceeded before the undo makes it failed, not rolled back; the undo is still a rollback', () => {
+    const [stuck, undo] = selectRollouts(foldEvents(build(deploymentFirst, 50_000).build()), { now });
+    expect(stuck).toMatchObject({ outcome: 'failed', endAt: t0 + 50_000 });
     expect(stuck?.record.deadlineExceededAt).toBe(t0 + 50_000);
+    expect(undo?.record.isRollback).toBe(true);
   });
 });
 

@@ -60,33 +60,53 @@ export interface SelectOptions {
    * the latest event folded (the fold itself has no clock).
    */
   now?: number;
+  /**
+   * The capture has stopped (an imported or finished recording, a replay's end): nothing more will come, so
+   * each rollout is judged on what is there. One whose control plane completed, and after which no probe
+   * saw an old-revision response or a failure short of a new pod, is complete without waiting out the
+   * settle period. Live sessions leave it unset: more evidence may still arrive.
+   */
+  captureEnded?: boolean;
 }
 
-function describe(state: FoldState, track: DeploymentTrack, lastOld: readonly (number | undefined)[], now: number): RolloutView[] {
+interface Judgement {
+  outcome: RolloutOutcome;
+  endAt?: number;
+}
+
+/**
+ * A rollout's outcome, by the design's definitions:
+ * - *failed* when its Deployment reported ProgressDeadlineExceeded (its own, not one inherited from an earlier
+ *   rollout; see apply-workload) before it completed, even when an undo follows: the undo is its own rollout;
+ * - *complete* once the control plane completed and the data plane settled: every request after the last
+ *   one an old pod served (or that failed short of a new pod) is `settleMs` old. No settle is needed when no
+ *   node is probed at all (there is no data plane to settle), when a later rollout started, or when the
+ *   capture has ended and no probe saw old-revision traffic after the control plane completed;
+ * - *rolled-back* when the next rollout returns to its starting template, *superseded* when any other
+ *   rollout follows; otherwise *in-progress*.
+ */
+function judge(state: FoldState, r: RolloutRecord, next: RolloutRecord | undefined, dataDone: number | undefined, now: number, options: SelectOptions): Judgement {
+  const limit = next?.startAt ?? now;
+  const controlDone = r.controlCompleteAt !== undefined && r.controlCompleteAt <= limit ? r.controlCompleteAt : undefined;
+  const deadline = r.deadlineExceededAt;
+  if (deadline !== undefined && (controlDone === undefined || deadline <= controlDone)) return { outcome: 'failed', endAt: Math.min(deadline, limit) };
+  if (controlDone !== undefined) {
+    const end = Math.max(controlDone, dataDone ?? controlDone);
+    const unprobed = state.nodes.size === 0;
+    const uncontradicted = options.captureEnded === true && (dataDone === undefined || dataDone <= controlDone);
+    if (next || unprobed || uncontradicted || now - end >= state.options.settleMs) return { outcome: 'complete', endAt: end };
+    return { outcome: 'in-progress' };
+  }
+  if (next?.isRollback && next.toHash !== undefined && next.toHash === r.fromHash) return { outcome: 'rolled-back', endAt: next.startAt };
+  if (next) return { outcome: 'superseded', endAt: next.startAt };
+  return { outcome: 'in-progress' };
+}
+
+function describe(state: FoldState, track: DeploymentTrack, lastOld: readonly (number | undefined)[], now: number, options: SelectOptions): RolloutView[] {
   const out: RolloutView[] = [];
   track.rollouts.forEach((r, i) => {
-    const next = track.rollouts[i + 1];
-    const limit = next?.startAt ?? now;
     const dataDone = lastOld[i];
-    const controlDone = r.controlCompleteAt !== undefined && r.controlCompleteAt <= limit ? r.controlCompleteAt : undefined;
-    let outcome: RolloutOutcome;
-    let endAt: number | undefined;
-    if (controlDone !== undefined) {
-      const end = Math.max(controlDone, dataDone ?? controlDone);
-      if (next || now - end >= state.options.settleMs) {
-        outcome = 'complete';
-        endAt = end;
-      } else outcome = 'in-progress';
-    } else if (next?.isRollback && next.toHash !== undefined && next.toHash === r.fromHash) {
-      outcome = 'rolled-back';
-      endAt = next.startAt;
-    } else if (r.deadlineExceededAt !== undefined) {
-      outcome = 'failed';
-      endAt = r.deadlineExceededAt;
-    } else if (next) {
-      outcome = 'superseded';
-      endAt = next.startAt;
-    } else outcome = 'in-progress';
+    const { outcome, endAt } = judge(state, r, track.rollouts[i + 1], dataDone, now, options);
     const windowEnd = endAt ?? now;
     const view: RolloutView = {
       id: `${track.namespace}/${track.name}#${r.index}`,
@@ -121,7 +141,7 @@ export function selectDeploymentRollouts(state: FoldState, options: SelectOption
     const pods = podsOfDeployment(state, track);
     const lastOld = new LastOldResponses(settleWindows(track, now));
     const runs = runsOfDeployment(state, pods, (a) => lastOld.add(a));
-    return { track, pods, runs, rollouts: describe(state, track, lastOld.last, now) };
+    return { track, pods, runs, rollouts: describe(state, track, lastOld.last, now, options) };
   });
 }
 

@@ -4,7 +4,7 @@ import type { FoldState } from '../fold/fold-types';
 import type { Bound } from '../measure/bound';
 import type { PodNodeLag } from '../measure/measure-lags';
 import { type RolloutMeasurements, measureAll } from '../measure/measure-rollout';
-import type { RolloutOutcome } from '../measure/select-rollouts';
+import type { RolloutOutcome, SelectOptions } from '../measure/select-rollouts';
 import type { RecordingHeader } from '../recording/recording-header';
 
 /** Bumped when a field changes meaning or goes away; adding fields does not bump it. */
@@ -141,13 +141,16 @@ export function rolloutReport(m: RolloutMeasurements): RolloutReport {
   };
 }
 
-/** The report of every rollout in a folded stream: what `cutover report --format json` prints. */
-export function buildReport(state: FoldState, header?: RecordingHeader): Report {
+/**
+ * The report of every rollout in a folded stream: what `cutover report --format json` prints. A finished
+ * recording passes `{ captureEnded: true }` (judged at its end); a live session passes nothing.
+ */
+export function buildReport(state: FoldState, header?: RecordingHeader, options: SelectOptions = {}): Report {
   return {
     reportVersion: REPORT_VERSION,
     recording: header
       ? { cluster: header.cluster, namespace: header.namespace ?? null, startedAtMs: header.startedAt, timeSource: header.timeSource }
       : null,
-    rollouts: measureAll(state).map(rolloutReport),
+    rollouts: measureAll(state, options).map(rolloutReport),
   };
 }

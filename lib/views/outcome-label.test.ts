@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { realEvents } from '../fixtures/real-apiserver/real-events.test-support';
 import { foldEvents } from '../fold/reduce';
 import { measureAll } from '../measure/measure-rollout';
 import { selectRollouts } from '../measure/select-rollouts';
 import { rolloutReport } from '../report/report-model';
 import { rolloutTitle } from '../report/report-text';
+import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../testing/one-replica-rolling-update';
 import { outcomeLabel, rolloutHeading } from './outcome-label';
 
 describe('outcomeLabel', () => {
-  // The real kube-apiserver capture ends a few seconds after the new ReplicaSet became available.
-  const state = foldEvents(realEvents('rolling-update', 'watch-from-list-rv'));
+  // A probed capture that ends 1.6 s after the old pod's last answer, short of the 10 s settle period. (A
+  // capture with no probes at all has no data plane to settle: it is complete when its control plane is.)
+  const s = oneReplicaRollingUpdate(1_800_000_000_000);
+  s.probes(13_000, 'node-a', [['served', OLD_POD, 0, 12_990, 260]]);
+  s.probes(15_000, 'node-a', [['served', OLD_POD, 13_000, 13_400, 8], ['served', NEW_POD, 13_090, 14_990, 38]]);
+  const state = foldEvents(s.build());
   const [view] = selectRollouts(state);
   const [measured] = measureAll(state);
 

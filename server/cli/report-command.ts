@@ -44,7 +44,8 @@ export function reportCommand(): Command {
         for (const event of batch.events) reduce(state, event);
         for (const problem of batch.problems) process.stderr.write(`${file}:${problem.line}: ${problem.kind}: ${problem.message}\n`);
       }
-      const report = buildReport(state, recording.header);
+      // The file is all there will be: a rollout is judged at the recording's end.
+      const report = buildReport(state, recording.header, { captureEnded: true });
       switch (options.format) {
         case 'json':
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
