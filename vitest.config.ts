@@ -14,6 +14,15 @@ export default defineConfig({
         },
       },
       {
+        // Real captures (real kube-apiserver and kube-proxy; test/fixtures) turned into Cutover's evidence and
+        // held against the truth computed from their raw files.
+        test: {
+          name: 'captures',
+          include: ['test/captures/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['server/**/*.int.test.ts', 'test/**/*.int.test.ts'],

@@ -35,6 +35,11 @@ export const proxySyncSchema = z.object({
   notBefore: z.number().finite().optional(),
   /** `address:port` of every endpoint the rules route the Service to, in rule order; absent when not read. */
   endpoints: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+  /**
+   * When the rules were read. A sync that finishes between reading the metrics and reading the rules shows
+   * its rules under the earlier sync's time, so the change lies in [notBefore, max(syncedAt, rulesReadAt)].
+   */
+  rulesReadAt: z.number().finite().optional(),
 });
 export type ProxySync = z.infer<typeof proxySyncSchema>;
 

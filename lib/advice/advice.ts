@@ -4,7 +4,7 @@ import type { RolloutMeasurements } from '../measure/measure-rollout';
 import type { MitigationCheck } from './mitigation-check';
 
 export interface Advice {
-  check: MitigationCheck['id'] | 'dropped-requests';
+  check: MitigationCheck['id'] | 'dropped-requests' | 'conntrack-tail';
   severity: 'warn' | 'fail';
   /** One sentence with the measured numbers and the settings that would have covered them. */
   text: string;
@@ -28,20 +28,24 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
     if (c.status !== 'fail') continue;
     switch (c.id) {
       case 'preStop-covers-removal-lag': {
+        // Sized from the removal lag (the rules, or its bound from requests) plus a margin, never from the
+        // last failure: failures after a node's rules were correct are conntrack tail (advised apart).
         const lagHi = num(c.numbers.maxRemovalLagHiMs);
-        const failingFor = num(c.numbers.failuresAfterRemovalMs);
-        const sleep = Math.ceil(Math.max(lagHi, failingFor) / 1000 + 0.5);
+        const sleep = Math.ceil(lagHi / 1000 + 1);
         const grace = Math.max(graceS, sleep + graceS - preStopS, sleep + 1);
         const sleeps = `preStop ${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}`;
+        const evidence = c.numbers.evidence === 'node-rules' ? "its rules" : 'requests';
+        const failedOnNode = m.dropped.byNode.find((x) => x.node === c.numbers.node)?.count.value ?? 0;
+        const tailOnNode = m.conntrackTail.byNode.find((x) => x.node === c.numbers.node)?.count.value ?? 0;
+        const harm = [late > 0 ? `${n(late, 'request')} reached pods after they left the endpoints` : '', failedOnNode - tailOnNode > 0 ? `${n(failedOnNode - tailOnNode, 'request')} failed there` : '']
+          .filter((x) => x !== '')
+          .join(' and ');
         out.push({
           check: c.id,
           severity: 'fail',
           text:
-            failingFor > lagHi
-              ? `requests kept failing until ${s(failingFor)} after the first old pod left the endpoints (${n(dropped, 'request')} failed: nodes still sent them to pods that had exited, or to new pods not answering yet) but ${sleeps}; ` +
-                `sleep ≥ ${sleep} s so pods keep serving until every node has stopped sending to them, and raise the grace period to ${grace} s`
-              : `max removal lag was ${s(num(c.numbers.maxRemovalLagMs))} (up to ${s(lagHi)}) on ${String(c.numbers.node)} but ${sleeps}: ${n(late, 'request')} reached pods after they left the endpoints` +
-                `${dropped > 0 ? ` and ${n(dropped, 'request')} failed` : ''}; sleep ≥ ${sleep} s and raise the grace period to ${grace} s`,
+            `${String(c.numbers.node)} kept sending new connections to ${String(c.numbers.pod)} for ${s(num(c.numbers.maxRemovalLagMs))} after it left the endpoints (up to ${s(lagHi)}${c.numbers.removalLagUnbounded === 'true' ? ' and more: nothing showed it had stopped' : ''}, from ${evidence}) but ${sleeps}` +
+            `${harm ? `: ${harm}` : ''}; sleep ≥ ${sleep} s (the lag plus 1 s) so pods keep serving until every node has stopped sending to them, and raise the grace period to ${grace} s`,
         });
         break;
       }
@@ -93,6 +97,15 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
         throw new Error(`unhandled check ${String(unreachable)}`);
       }
     }
+  }
+  for (const tail of m.conntrackTail.byNode) {
+    if (tail.count.value === 0) continue;
+    const after = tail.rulesCorrectAt !== undefined ? ` ${s(tail.firstAt - tail.rulesCorrectAt)}–${s(tail.lastAt - tail.rulesCorrectAt)} after its rules no longer routed to the old pods` : ' through conntrack entries older than the connections';
+    out.push({
+      check: 'conntrack-tail',
+      severity: 'warn',
+      text: `${n(tail.count.value, 'request')} on ${tail.node} failed${after}: new connections reused the source port of earlier failed ones and matched their leftover conntrack entries (kube-proxy does not flush TCP entries). No preStop length fixes these once a connection has failed; they stop when none fails: keep old pods answering until every node has dropped them, or shorten net.netfilter.nf_conntrack_tcp_timeout_syn_sent on the nodes`,
+    });
   }
   if (m.noReadyEndpoint.totalMs > 0 && m.noReadyEndpoint.dropped.value > 0) {
     out.push({

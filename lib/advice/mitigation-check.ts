@@ -1,6 +1,7 @@
 import { hasReadinessProbe, preStopSleepSeconds } from '../kube/slim-container';
 import { isSingleton, resolveIntOrPercent, type SlimDeployment } from '../kube/slim-deployment';
 import type { PodView } from '../measure/deployment-view';
+import { worstLag } from '../measure/measure-lags';
 import type { RolloutMeasurements } from '../measure/measure-rollout';
 
 export type CheckId =
@@ -31,34 +32,30 @@ export function observedDrainMs(pods: readonly PodView[], preStopMs: number): nu
   return worst;
 }
 
-/** How long requests kept failing after the first old pod left the endpoints (0: none failed after). */
-export function failuresAfterRemovalMs(m: Measured): number {
-  if (m.dropped.total.value === 0 || m.dropped.lastAt === undefined || m.removalLags.length === 0) return 0;
-  // A loop, not Math.min(...): a large rollout has a removal lag per old pod and node, tens of thousands.
-  let firstRemoval = Infinity;
-  for (const l of m.removalLags) if (l.endpointAt < firstRemoval) firstRemoval = l.endpointAt;
-  return Math.max(0, m.dropped.lastAt - firstRemoval);
-}
-
 /** Holds each measured lag against the Deployment's own settings (as they were when the rollout started). */
 export function mitigationChecks(m: Measured, d: SlimDeployment | undefined, pods: readonly PodView[]): MitigationCheck[] {
   if (!d) return [];
   const preStopMs = preStopSleepSeconds(d.containers) * 1000;
   const graceMs = d.terminationGracePeriodSeconds * 1000;
-  const worstRemoval = [...m.removalLagByNode].sort((a, b) => b.lag.hi - a.lag.hi)[0];
-  const worstAdd = [...m.addLagByNode].sort((a, b) => b.lag.hi - a.lag.hi)[0];
+  // One ranking of lags (compareLags): the check names the pod and node the headline and chart name.
+  const worstRemoval = worstLag(m.removalLags);
+  const worstAdd = worstLag(m.addLags);
   const drain = observedDrainMs(pods, preStopMs);
   const checks: MitigationCheck[] = [];
 
-  // A pod that exits when it leaves the endpoints answers nothing more, so its removal lag reads as
-  // zero while nodes still send it requests that fail: how long failures went on after the first old
-  // pod left is then the evidence (they may also be new pods not answering yet: the advice says both).
-  const failingForMs = failuresAfterRemovalMs(m);
-  const needMs = Math.max(worstRemoval?.lag.hi ?? 0, failingForMs);
+  // preStop must cover the time every node kept routing to a removed pod: the removal lag (from the node's
+  // rules, or bounded from requests, failures that may have been a dead pod's included), whether the pod
+  // drained or died. Failures after a node's rules were already correct are conntrack tail, with their
+  // own remedy, not a reason to sleep longer. Under Recreate the old pod goes before the new one is
+  // ready: a sleep only delays that gap, so the check does not apply.
+  const needMs = worstRemoval ? (Number.isFinite(worstRemoval.lag.hi) ? worstRemoval.lag.hi : worstRemoval.lag.value) : 0;
   const removalNumbers: Record<string, number | string> = { preStopSleepMs: preStopMs };
-  if (worstRemoval) Object.assign(removalNumbers, { maxRemovalLagMs: worstRemoval.lag.value, maxRemovalLagHiMs: worstRemoval.lag.hi, node: worstRemoval.node, pod: worstRemoval.pod });
-  if (failingForMs > 0) removalNumbers.failuresAfterRemovalMs = failingForMs;
-  checks.push({ id: 'preStop-covers-removal-lag', status: worstRemoval || failingForMs > 0 ? (preStopMs >= needMs ? 'ok' : 'fail') : 'unknown', numbers: removalNumbers });
+  if (worstRemoval) {
+    Object.assign(removalNumbers, { maxRemovalLagMs: worstRemoval.lag.value, maxRemovalLagHiMs: needMs, node: worstRemoval.node, pod: worstRemoval.pod, evidence: worstRemoval.evidence });
+    if (!Number.isFinite(worstRemoval.lag.hi)) removalNumbers.removalLagUnbounded = 'true';
+  }
+  if (d.strategy.type === 'Recreate') removalNumbers.strategy = 'Recreate';
+  checks.push({ id: 'preStop-covers-removal-lag', status: !worstRemoval || d.strategy.type === 'Recreate' ? 'unknown' : preStopMs >= needMs ? 'ok' : 'fail', numbers: removalNumbers });
   const graceNumbers: Record<string, number | string> = { gracePeriodMs: graceMs, preStopSleepMs: preStopMs };
   if (drain !== undefined) graceNumbers.observedDrainMs = drain;
   checks.push({ id: 'grace-covers-preStop-and-drain', status: graceMs > preStopMs + (drain ?? 0) ? 'ok' : 'fail', numbers: graceNumbers });

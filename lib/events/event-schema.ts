@@ -76,6 +76,8 @@ export const dataPlaneEventSchema = z.object({
   pods: z.array(z.string()).optional(),
   /** `address:port` of every endpoint the node's rules route the probed Service to after this sync. */
   endpoints: z.array(z.string().min(1).max(64)).optional(),
+  /** Server ms the rules were read: a later sync than `syncedAt` may show in them, but none after this. */
+  rulesReadAt: z.number().finite().optional(),
 });
 
 export const markerEventSchema = z.object({

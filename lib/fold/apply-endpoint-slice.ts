@@ -68,11 +68,12 @@ export function applyEndpointSlice(state: FoldState, slice: SlimEndpointSlice, d
       keys.add(key);
       let track = state.endpoints.get(key);
       if (!track) {
-        track = { key, podName: e.podName, namespace, serviceNames: new Set(), bySlice: new Map(), ready: [], serving: [], firstListedAt: at, earliest: {} };
+        track = { key, podName: e.podName, namespace, serviceNames: new Set(), addresses: new Set(), bySlice: new Map(), ready: [], serving: [], firstListedAt: at, earliest: {} };
         state.endpoints.set(key, track);
       }
       if (e.nodeName !== undefined) track.node = e.nodeName;
       if (slice.serviceName !== undefined) track.serviceNames.add(slice.serviceName);
+      for (const address of e.addresses) track.addresses.add(address);
       track.bySlice.set(uid, { ready: e.ready, serving: e.serving, terminating: e.terminating });
       recompute(track, at, earliest);
     }

@@ -5,13 +5,13 @@ import { addProbeSendTimes, createProbeSendTimes } from './probe-send-times';
 import { stableSince } from './stable-pod';
 
 /** The kind of a result (found by pod, then a scan of the few kinds seen from it; no key string per run). */
-function runKind(state: FoldState, pod: string, outcome: ProbeRunKind['outcome'], revision: string | null, status: number | null, target: string | undefined): ProbeRunKind {
+function runKind(state: FoldState, pod: string, outcome: ProbeRunKind['outcome'], revision: string | null, status: number | null, target: string | undefined, endpoint: string | null, reused: boolean): ProbeRunKind {
   let kinds = state.probeKinds.get(pod);
   if (!kinds) state.probeKinds.set(pod, (kinds = []));
   for (const kind of kinds) {
-    if (kind.outcome === outcome && kind.revision === revision && kind.status === status && kind.target === target) return kind;
+    if (kind.outcome === outcome && kind.revision === revision && kind.status === status && kind.target === target && kind.endpoint === endpoint && kind.reusedConntrack === reused) return kind;
   }
-  const kind: ProbeRunKind = { outcome, revision, status, target, index: state.probeKindCount++, stableSince: Number.POSITIVE_INFINITY, stableAsOf: -1 };
+  const kind: ProbeRunKind = { outcome, revision, status, target, endpoint, reusedConntrack: reused, index: state.probeKindCount++, stableSince: Number.POSITIVE_INFINITY, stableAsOf: -1 };
   kinds.push(kind);
   return kind;
 }
@@ -62,23 +62,26 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     const first = r[4];
     const last = r[5];
     if (outcome !== 'served' && last > track.lastFailureAt) track.lastFailureAt = last;
-    const kind = runKind(state, pod ?? '', outcome, r[2], r[3], target);
+    const endpoint = r[10] ?? null;
+    const reused = r[11] === true;
+    const kind = runKind(state, pod ?? '', outcome, r[2], r[3], target, endpoint, reused);
     const open = track.open;
     const match = open[kind.index];
     const merges =
       match !== undefined &&
       (steady
-        ? // A stable-merged run stays as the rollout left it: its probes are accounted for in `sent`.
-          match.stableMerged !== true && first - match.last <= gapMs && last - match.first >= -gapMs
+        ? // A run kept while something changed stays as the change left it (a stable-merged one's probes
+          // are accounted for in `sent`): what is measured of a rollout never depends on what came after.
+          match.duringChange !== true && match.stableMerged !== true && first - match.last <= gapMs && last - match.first >= -gapMs
         : outcome === 'served' && pod !== null && first >= match.last && first - match.last <= stableGapMs && match.last >= track.lastFailureAt && match.first >= kubeGapEnd && match.first >= kindStableSince(state, kind, pod));
     if (merges) {
       if (!steady) {
         // Where its probes were, which the merged run no longer says.
         if (match.stableMerged !== true) {
-          addProbeSendTimes(track.sent, match.first, match.last);
+          addProbeSendTimes(track.sent, match.first, match.last, match.count);
           match.stableMerged = true;
         }
-        addProbeSendTimes(track.sent, first, last);
+        addProbeSendTimes(track.sent, first, last, r[6]);
       }
       if (first < match.first) match.first = first;
       if (last > match.last) match.last = last;
@@ -89,6 +92,9 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
       continue;
     }
     const run: ProbeRunRecord = { node: e.node, outcome, pod, revision: r[2], status: r[3], first, last, count: r[6], latMin: r[7], latMax: r[8], latSum: r[9], target, stableMerged: false };
+    if (!steady) run.duringChange = true;
+    if (endpoint !== null) run.endpoint = endpoint;
+    if (reused) run.reusedConntrack = true;
     track.runs.push(run);
     // Filled up to the slot, so the array never turns sparse (a dictionary) when a node meets a new kind late.
     while (open.length < kind.index) open.push(undefined);
@@ -106,5 +112,8 @@ export function applyDataPlane(state: FoldState, e: DataPlaneEvent): void {
   const sync: FoldState['dataPlane'][number] = { node: e.node, syncedAt: e.syncedAt, upperBound: e.upperBound };
   if (e.target !== undefined) sync.target = e.target;
   if (e.pods !== undefined) sync.pods = [...e.pods];
+  if (e.notBefore !== undefined) sync.notBefore = e.notBefore;
+  if (e.endpoints !== undefined) sync.endpoints = [...e.endpoints];
+  if (e.rulesReadAt !== undefined) sync.rulesReadAt = e.rulesReadAt;
   state.dataPlane.push(sync);
 }

@@ -79,6 +79,8 @@ export interface EndpointTrack {
   podName: string;
   namespace: string;
   serviceNames: Set<string>;
+  /** Every address the slices ever gave the endpoint (a node's rules and conntrack name addresses, not pods). */
+  addresses: Set<string>;
   node?: string;
   bySlice: Map<string, { ready: boolean; serving: boolean; terminating: boolean }>;
   ready: Interval[];
@@ -152,6 +154,8 @@ export interface ProbeRunRecord extends ProbeRun {
   target: string | undefined;
   /** Runs of a stable pod were merged into it during a rollout: the runs as sent are in the node's `sent`. */
   stableMerged?: boolean;
+  /** Started while something changed (a rollout, a terminating pod): steady-state merging leaves it be. */
+  duringChange?: boolean;
 }
 
 /** One kind of probe result from one pod: results of the same kind extend the same open run. */
@@ -160,6 +164,8 @@ export interface ProbeRunKind {
   revision: string | null;
   status: number | null;
   target: string | undefined;
+  endpoint: string | null;
+  reusedConntrack: boolean;
   /** Its slot in every node's `open`. */
   index: number;
   /** `stableSince` of its pod, as of `stableAsOf` object events (it changes only with them). */
@@ -192,8 +198,14 @@ export interface DataPlaneSync {
   node: string;
   syncedAt: number;
   upperBound: boolean;
+  /** The rules were still as before this sync at this time (see the event). */
+  notBefore?: number;
   target?: string;
   pods?: string[];
+  /** `address:port` the node's rules route the probed Service to after this sync. */
+  endpoints?: string[];
+  /** When those rules were read (they may be a later sync's, but none after this). */
+  rulesReadAt?: number;
 }
 
 export interface Marker {

@@ -1,29 +1,35 @@
 /**
- * The first and last probe of every run a node's agent sent, in arrival order, as two growable columns:
- * merging runs loses where the probes inside them were, and lag brackets are read from exactly that.
- * Numbers in typed arrays rather than objects: a node-hour of probes is a few tens of kilobytes.
+ * The first and last probe, and the number of probes, of every run a node's agent sent that was later
+ * merged, in arrival order, as growable columns: merging runs loses where the probes inside them were, and
+ * lag brackets and the statistical bounds (how many requests went elsewhere in a window) are read from
+ * exactly that. Numbers in typed arrays rather than objects: a node-hour of probes is a few tens of kilobytes.
  */
 export interface ProbeSendTimes {
   firsts: Float64Array;
   lasts: Float64Array;
+  counts: Float64Array;
   length: number;
 }
 
 export function createProbeSendTimes(capacity = 64): ProbeSendTimes {
-  return { firsts: new Float64Array(capacity), lasts: new Float64Array(capacity), length: 0 };
+  return { firsts: new Float64Array(capacity), lasts: new Float64Array(capacity), counts: new Float64Array(capacity), length: 0 };
 }
 
-export function addProbeSendTimes(times: ProbeSendTimes, first: number, last: number): void {
+function grown(column: Float64Array, capacity: number): Float64Array {
+  const next = new Float64Array(capacity);
+  next.set(column);
+  return next;
+}
+
+export function addProbeSendTimes(times: ProbeSendTimes, first: number, last: number, count: number): void {
   if (times.length === times.firsts.length) {
     const capacity = Math.max(64, times.length * 2);
-    const firsts = new Float64Array(capacity);
-    const lasts = new Float64Array(capacity);
-    firsts.set(times.firsts);
-    lasts.set(times.lasts);
-    times.firsts = firsts;
-    times.lasts = lasts;
+    times.firsts = grown(times.firsts, capacity);
+    times.lasts = grown(times.lasts, capacity);
+    times.counts = grown(times.counts, capacity);
   }
   times.firsts[times.length] = first;
   times.lasts[times.length] = last;
+  times.counts[times.length] = count;
   times.length++;
 }

@@ -1,20 +1,42 @@
 import type { FoldState } from '../fold/fold-types';
-import type { ProbeOutcome } from '../probes/probe-run';
-import { addBounds, bound, countInWindow, exact, type Bound } from './bound';
-import type { AttributedRun, PodView } from './deployment-view';
-import type { Span } from './intervals';
-import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
+import { bound, type Bound } from './bound';
+import { addressesOf, type AttributedRun, type PodView } from './deployment-view';
+import { addressOf, additionFromRules, removalFromRules, ruleSyncs } from './node-rules';
+import { nextProbeAfter } from './probe-neighbours';
+import { elsewhereAfter, elsewhereBefore, firstUnattributedFailure, lastUnattributedFailure, requestsForConfidence, routedRequests } from './routed-requests';
 import { isNewPod, type RolloutView } from './select-rollouts';
+
+/**
+ * What a lag stands on (DESIGN.md, "Evidence and bounds"): the node's own rules (exact up to sampling),
+ * failures tied to the endpoint the node's DNAT chose, or responses alone. The last two give statistical
+ * bounds (`confidence`), since kube-proxy picks one endpoint per connection at random.
+ */
+export type LagEvidence = 'node-rules' | 'attributed-failures' | 'responses';
+
+/** The probability with which a bound from requests alone holds the truth. */
+export const STATISTICAL_CONFIDENCE = 0.99;
+
+/** Agent times reach the server as whole ms: a time known to the ms may be off by this much. */
+const ROUNDING_MS = 1;
 
 export interface PodNodeLag {
   pod: string;
   node: string;
   /** Control-plane edge: ready in the slices (add) or no longer ready / gone from them (removal). */
   endpointAt: number;
-  /** Add: first response from the pod at the node. Removal: last one. */
-  responseAt: number;
-  /** Removal only: the next probe after the last response, the latest the node can have switched. */
+  /**
+   * Add: the first request the node sent to the pod that reached it (a response, or a failure whose DNAT
+   * target was the pod). Removal: the last. Absent when the node never reached the pod.
+   */
+  responseAt?: number;
+  /** Removal without node rules: the probe after the last one that could have reached the pod. */
   firstNotSeenAt?: number;
+  /** Node rules: when the node's rules took the pod in or out (the latest it can have been). */
+  rulesAt?: number;
+  evidence: LagEvidence;
+  /** For bounds from requests alone: the probability that the truth lies in `lag`. */
+  confidence?: number;
+  /** `hi` is Infinity when nothing the node did after shows it had switched (unknown, not small). */
   lag: Bound;
   spansGap: boolean;
 }
@@ -22,7 +44,9 @@ export interface PodNodeLag {
 export interface Seen {
   /** First response served by the pod at the node. */
   first?: number;
-  /** Last request the node sent to the pod: served, or failed with the pod known (it still routed there). */
+  /** First failed request whose DNAT target was the pod. */
+  firstFailure?: number;
+  /** Last request the node's rules sent to the pod: served, or failed with the pod known. */
   last: number;
 }
 
@@ -30,8 +54,9 @@ export interface Seen {
 export type SeenByPodAndNode = Map<string, Map<string, Seen>>;
 
 /**
- * Gathers SeenByPodAndNode run by run. A Deployment's runs come node by node: they are gathered per node
- * (one lookup of the pod per run), then turned round.
+ * Gathers SeenByPodAndNode run by run. Connections that matched a leftover conntrack entry are not the
+ * rules routing there (conntrack tail) and are left out. A Deployment's runs come node by node: they are
+ * gathered per node (one lookup of the pod per run), then turned round.
  */
 export class SeenCollector {
   private readonly byNode = new Map<string, Map<PodView, Seen>>();
@@ -39,7 +64,7 @@ export class SeenCollector {
   private seenAt: Map<PodView, Seen> | undefined;
 
   add({ run, pod }: AttributedRun): void {
-    if (!pod) return;
+    if (!pod || run.reusedConntrack === true) return;
     let seenAt = this.seenAt;
     if (run.node !== this.node || !seenAt) {
       this.node = run.node;
@@ -47,11 +72,13 @@ export class SeenCollector {
       if (!seenAt) this.byNode.set(run.node, (seenAt = new Map()));
       this.seenAt = seenAt;
     }
+    const served = run.outcome === 'served';
     const seen = seenAt.get(pod);
-    if (!seen) seenAt.set(pod, run.outcome === 'served' ? { first: run.first, last: run.last } : { last: run.last });
+    if (!seen) seenAt.set(pod, served ? { first: run.first, last: run.last } : { firstFailure: run.first, last: run.last });
     else {
       if (run.last > seen.last) seen.last = run.last;
-      if (run.outcome === 'served' && (seen.first === undefined || run.first < seen.first)) seen.first = run.first;
+      if (served && (seen.first === undefined || run.first < seen.first)) seen.first = run.first;
+      if (!served && (seen.firstFailure === undefined || run.first < seen.firstFailure)) seen.firstFailure = run.first;
     }
   }
 
@@ -61,13 +88,7 @@ export class SeenCollector {
       for (const [pod, seen] of pods) {
         let nodes = out.get(pod.lane.uid);
         if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
-        const other = nodes.get(n);
-        // Two views of one pod (never from selectDeploymentRollouts, but callers may build runs themselves).
-        if (!other) nodes.set(n, seen);
-        else {
-          other.last = Math.max(other.last, seen.last);
-          if (seen.first !== undefined) other.first = Math.min(other.first ?? seen.first, seen.first);
-        }
+        nodes.set(n, seen);
       }
     }
     return out;
@@ -80,22 +101,64 @@ export function seenByPodAndNode(runs: readonly AttributedRun[]): SeenByPodAndNo
   return c.result();
 }
 
+/** What the lags of one rollout share: who holds which address, and how many endpoints a node may pick from. */
+interface LagContext {
+  state: FoldState;
+  r: RolloutView;
+  /** Requests that must go elsewhere before a still-routed pod would have been hit (STATISTICAL_CONFIDENCE), until a time. */
+  needed: (until: number) => number;
+  /** Nodes whose rules were read. */
+  ruleNodes: ReadonlySet<string>;
+  /** The pod's addresses and the window in which they were its own (addresses are reused). */
+  owned: (p: PodView) => { addresses: Set<string>; from: number; until: number };
+}
+
 /**
- * A pod's nodes in the order the lags list them: as `[...map].sort()` orders `[node, seen]` entries, by
- * their text `${node},[object Object]`, with that text built once per node rather than in every comparison.
+ * Endpoints a node may have been choosing among from the rollout's start until `until`: every endpoint of
+ * the Deployment's Services that was ready or serving at some point of that. A lagging node's rules hold
+ * some of each, so the union is the safe count.
  */
-function nodesInOrder(seen: Map<string, Seen> | undefined, sortKeys: Map<string, string>): [string, Seen][] {
-  if (!seen) return [];
-  const key = (node: string): string => {
-    let k = sortKeys.get(node);
-    if (k === undefined) sortKeys.set(node, (k = `${node},[object Object]`));
-    return k;
+function routableEndpoints(state: FoldState, pods: readonly PodView[], r: RolloutView, until: number): number {
+  const services = new Set<string>();
+  for (const p of pods) for (const s of p.endpoint?.serviceNames ?? []) services.add(`${p.lane.namespace}/${s}`);
+  let k = 0;
+  for (const e of state.endpoints.values()) {
+    if (![...e.serviceNames].some((s) => services.has(`${e.namespace}/${s}`))) continue;
+    const during = (spans: readonly { from: number; to?: number }[]) => spans.some((i) => i.from <= until && (i.to ?? Infinity) >= r.startAt);
+    if (during(e.ready) || during(e.serving)) k++;
+  }
+  return Math.max(1, k);
+}
+
+function lagContext(state: FoldState, r: RolloutView, pods: readonly PodView[]): LagContext {
+  const holders = new Map<string, number[]>();
+  const mine = new Map(pods.map((p) => [p.lane, p] as const));
+  for (const lane of state.pods.values()) {
+    for (const a of addressesOf(mine.get(lane) ?? { lane })) {
+      const list = holders.get(a);
+      if (list) list.push(lane.createdAt);
+      else holders.set(a, [lane.createdAt]);
+    }
+  }
+  const needed = new Map<number, number>();
+  const ruleNodes = new Set<string>();
+  for (const sync of state.dataPlane) if (sync.endpoints !== undefined) ruleNodes.add(sync.node);
+  return {
+    state,
+    r,
+    ruleNodes,
+    needed: (until) => {
+      let m = needed.get(until);
+      if (m === undefined) needed.set(until, (m = requestsForConfidence(routableEndpoints(state, pods, r, until), STATISTICAL_CONFIDENCE)));
+      return m;
+    },
+    owned: (p) => {
+      const addresses = addressesOf(p);
+      let until = Infinity;
+      for (const a of addresses) for (const created of holders.get(a) ?? []) if (created > p.lane.createdAt) until = Math.min(until, created);
+      return { addresses, from: p.lane.preexisting ? -Infinity : p.lane.createdAt, until };
+    },
   };
-  return [...seen].sort((a, b) => {
-    const ka = key(a[0]);
-    const kb = key(b[0]);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
 }
 
 function nodeTiming(state: FoldState, node: string): { interval: number; u: number } {
@@ -103,23 +166,60 @@ function nodeTiming(state: FoldState, node: string): { interval: number; u: numb
   return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
 }
 
-/** Add lag (P, N) = first response from P at N − P became ready in an EndpointSlice. */
+/** Nodes with anything to say about a pod: those that reached it, and those whose rules were read. */
+function nodesOf(ctx: LagContext, seen: Map<string, Seen> | undefined): string[] {
+  const names = new Set<string>(seen?.keys() ?? []);
+  for (const node of ctx.ruleNodes) names.add(node);
+  return [...names].sort();
+}
+
+function isTargetOf(p: PodView, addresses: ReadonlySet<string>): (to: string | undefined) => boolean {
+  return (to) => to !== undefined && (to === p.lane.name || (to.startsWith('@') && addresses.has(to.slice(1))));
+}
+
+/**
+ * Add lag (P, N) = when N's data plane started sending new connections to P − P became ready in an
+ * EndpointSlice. From the node's rules when they were read; else the first request that reached P is the
+ * latest the switch can have been, and the earliest is where enough requests had gone elsewhere just
+ * before (or before an unexplained failure that may have been P's) that P would have been hit.
+ */
 export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
-  const sortKeys = new Map<string, string>();
+  let ctx: LagContext | undefined;
   for (const p of pods) {
     const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
     if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
+    ctx ??= lagContext(state, r, pods);
     const early = p.endpoint.earliest.readyFrom;
     const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
-    for (const [node, seen] of nodesInOrder(served.get(p.lane.uid), sortKeys)) {
-      if (seen.first === undefined) continue;
-      const { interval, u } = nodeTiming(state, node);
-      const d = seen.first - readyFrom;
-      // The value is the definition (first response − ready); the node may have switched as early as the
-      // probe it sent before that response, so the bound reaches down to it.
-      const lastNotSeen = previousProbeBefore(state, node, seen.first) ?? seen.first - interval;
-      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, lastNotSeen - readyFrom - u, d + u + slack), spansGap: slack > 0 });
+    const { addresses, from, until } = ctx.owned(p);
+    const seenAt = served.get(p.lane.uid);
+    for (const node of nodesOf(ctx, seenAt)) {
+      const seen = seenAt?.get(node);
+      const { u } = nodeTiming(state, node);
+      const firstRouted = Math.min(seen?.first ?? Infinity, seen?.firstFailure ?? Infinity);
+      const base = { pod: p.lane.name, node, endpointAt: readyFrom, spansGap: slack > 0 };
+      const withResponse = Number.isFinite(firstRouted) ? { responseAt: firstRouted } : {};
+      const rules = addresses.size > 0 ? additionFromRules(ruleSyncs(state, node), addresses, from, until) : undefined;
+      if (rules) {
+        // A request that reached the pod before the rules say they took it in: trust the request too.
+        const earliest = Math.min(rules.earliest, firstRouted);
+        out.push({ ...base, ...withResponse, rulesAt: rules.at, evidence: 'node-rules', lag: bound(rules.at - readyFrom, earliest - readyFrom - u - ROUNDING_MS, rules.latest - readyFrom + u + ROUNDING_MS + slack) });
+        continue;
+      }
+      if (!Number.isFinite(firstRouted)) continue;
+      const index = routedRequests(state, node, addressOf);
+      if (!index) continue;
+      const possible = firstUnattributedFailure(index, readyFrom, firstRouted);
+      const lo = elsewhereBefore(index, possible ?? firstRouted, ctx.needed(firstRouted), isTargetOf(p, addresses)) ?? -Infinity;
+      const d = firstRouted - readyFrom;
+      out.push({
+        ...base,
+        ...withResponse,
+        evidence: index.attributesFailures ? 'attributed-failures' : 'responses',
+        confidence: STATISTICAL_CONFIDENCE,
+        lag: bound(d, lo - readyFrom - u, d + u + slack),
+      });
     }
   }
   return out;
@@ -137,150 +237,76 @@ export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earlie
 }
 
 /**
- * Removal lag (P, N) = last request N sent to P (a response, or a failure known to be P's) − P stopped
- * being ready; the truth is in [last seen, first not seen], and the value is the middle of it.
+ * Removal lag (P, N) = when N's data plane stopped sending new connections to P − P stopped being ready
+ * in the slices, whether P drained or died. From the node's rules when they were read. Else the last
+ * request that reached P is the earliest the switch can have been; a failure whose target is unknown
+ * after it may have been P's (a dead pod answers nothing), so the latest is where enough requests had
+ * gone elsewhere after the last request that was or may have been P's.
  */
 export function removalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[], served: SeenByPodAndNode = seenByPodAndNode(runs)): PodNodeLag[] {
   const out: PodNodeLag[] = [];
-  const sortKeys = new Map<string, string>();
+  let ctx: LagContext | undefined;
   for (const p of pods) {
     const stop = endpointStopAt(p, r);
     if (!stop) continue;
+    ctx ??= lagContext(state, r, pods);
     const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
-    for (const [node, seen] of nodesInOrder(served.get(p.lane.uid), sortKeys)) {
+    const { addresses, from, until } = ctx.owned(p);
+    const seenAt = served.get(p.lane.uid);
+    for (const node of nodesOf(ctx, seenAt)) {
+      const seen = seenAt?.get(node);
       const { interval, u } = nodeTiming(state, node);
-      const d = seen.last - stop.at;
-      // The first probe the node sent after the last one that reached the pod (none yet: one interval on).
-      const firstNotSeenAt = nextProbeAfter(state, node, seen.last) ?? seen.last + interval;
-      const hi = firstNotSeenAt - stop.at;
+      const base = { pod: p.lane.name, node, endpointAt: stop.at, spansGap: slack > 0 };
+      const withResponse = seen ? { responseAt: seen.last } : {};
+      const rules = addresses.size > 0 ? removalFromRules(ruleSyncs(state, node), addresses, from, until) : undefined;
+      if (rules?.kind === 'switch') {
+        const { at, earliest } = rules.switch;
+        // A request that reached the pod after the rules say they dropped it: trust the request too.
+        const latest = Math.max(rules.switch.latest, seen?.last ?? -Infinity);
+        out.push({ ...base, ...withResponse, rulesAt: at, evidence: 'node-rules', lag: bound(at - stop.at, earliest - stop.at - u - ROUNDING_MS, latest - stop.at + u + ROUNDING_MS + slack) });
+        continue;
+      }
+      if (!seen) continue;
+      const index = routedRequests(state, node, addressOf);
+      if (!index) continue;
+      const lastPossible = Math.max(seen.last, lastUnattributedFailure(index, seen.last, r.windowEnd) ?? -Infinity);
+      const latest = elsewhereAfter(index, lastPossible, ctx.needed(r.windowEnd), isTargetOf(p, addresses)) ?? Infinity;
+      const earliest = rules?.kind === 'still-routed' ? Math.max(seen.last, rules.lastSyncAt) : seen.last;
+      // Most likely just after the last request that was (or may have been) the pod's.
+      const firstNotSeenAt = nextProbeAfter(state, node, lastPossible) ?? lastPossible + interval;
       out.push({
-        pod: p.lane.name,
-        node,
-        endpointAt: stop.at,
-        responseAt: seen.last,
+        ...base,
+        ...withResponse,
         firstNotSeenAt,
-        // The switch lies in [last seen, first not seen]: the value is its middle (see addLags).
-        lag: bound(Math.max(0, (d + hi) / 2), Math.max(0, d - u), Math.max(0, hi + u + slack)),
-        spansGap: slack > 0,
+        evidence: index.attributesFailures ? 'attributed-failures' : 'responses',
+        confidence: STATISTICAL_CONFIDENCE,
+        lag: bound((lastPossible + firstNotSeenAt) / 2 - stop.at, earliest - stop.at - u, latest - stop.at + u + slack),
       });
     }
   }
   return out;
 }
 
-/** The worst lag per node (by upper bound). */
+/**
+ * The one ranking of lags (worst first): by value, then by how high the bound reaches. The headline, the
+ * chart, the per-node figures, the checks and the advice all name the same pod through it.
+ */
+export function compareLags(a: PodNodeLag, b: PodNodeLag): number {
+  return b.lag.value - a.lag.value || b.lag.hi - a.lag.hi || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) || (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0);
+}
+
+export function worstLag(lags: readonly PodNodeLag[]): PodNodeLag | undefined {
+  let top: PodNodeLag | undefined;
+  for (const l of lags) if (!top || compareLags(l, top) < 0) top = l;
+  return top;
+}
+
+/** The worst lag of each node, ordered by node. */
 export function worstByNode(lags: readonly PodNodeLag[]): PodNodeLag[] {
   const byNode = new Map<string, PodNodeLag>();
   for (const l of lags) {
     const cur = byNode.get(l.node);
-    if (!cur || l.lag.hi > cur.lag.hi || (l.lag.hi === cur.lag.hi && l.lag.value > cur.lag.value)) byNode.set(l.node, l);
+    if (!cur || compareLags(l, cur) < 0) byNode.set(l.node, l);
   }
   return [...byNode.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
-}
-
-export interface StaleResponses {
-  /** Responses served by a pod after its deletionTimestamp was observed. */
-  afterDeletion: Bound;
-  /** Responses served by a pod after it stopped being ready in the slices: the data plane lagging. */
-  afterEndpointRemoval: Bound;
-  latestAt?: number;
-  byPod: { pod: string; node: string; afterDeletion: Bound; afterEndpointRemoval: Bound; latestAt: number }[];
-}
-
-/**
- * Responses served after `edge` by a run whose times are when probes were sent: a response comes its
- * latency later, and it is the response that a shutting-down pod served. So a probe counts from
- * `edge − latency` (the run's mean latency), with bounds from the run's fastest and slowest response.
- */
-function servedAfter(run: AttributedRun['run'], edge: number | undefined): Bound {
-  if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
-  const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
-  return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
-}
-
-interface StaleEdges {
-  deletedAt: number | undefined;
-  stop: number | undefined;
-  /** The earlier of the two (Infinity with neither): a run answered wholly before it served nothing stale. */
-  earliest: number;
-}
-
-/** Gathers StaleResponses for a rollout run by run (in the order given: the sums are added in it). */
-export class StaleCollector {
-  private readonly out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
-  private readonly rows = new Map<string, StaleResponses['byPod'][number]>();
-  // A pod's edges are the same for all its runs: computed once per pod, not once per run.
-  private readonly edgesOf = new Map<PodView, StaleEdges>();
-
-  constructor(private readonly r: RolloutView) {}
-
-  add({ run, pod }: AttributedRun): void {
-    if (run.outcome !== 'served' || !pod) return;
-    let edges = this.edgesOf.get(pod);
-    if (!edges) {
-      const deletedAt = pod.lane.deletionObservedAt;
-      const stop = endpointStopAt(pod, this.r)?.at;
-      edges = { deletedAt, stop, earliest: Math.min(deletedAt ?? Infinity, stop ?? Infinity) };
-      this.edgesOf.set(pod, edges);
-    }
-    if (run.last + run.latMax <= edges.earliest) return;
-    const afterDeletion = servedAfter(run, edges.deletedAt);
-    const afterRemoval = servedAfter(run, edges.stop);
-    if (afterDeletion.hi === 0 && afterRemoval.hi === 0) return;
-    const out = this.out;
-    out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
-    out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);
-    out.latestAt = Math.max(out.latestAt ?? run.last, run.last);
-    const key = `${pod.lane.name}\u0000${run.node}`;
-    const row = this.rows.get(key);
-    if (row) {
-      row.afterDeletion = addBounds(row.afterDeletion, afterDeletion);
-      row.afterEndpointRemoval = addBounds(row.afterEndpointRemoval, afterRemoval);
-      row.latestAt = Math.max(row.latestAt, run.last);
-    } else this.rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
-  }
-
-  result(): StaleResponses {
-    this.out.byPod = [...this.rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
-    return this.out;
-  }
-}
-
-export function staleResponses(r: RolloutView, _pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
-  const c = new StaleCollector(r);
-  for (const a of runs) c.add(a);
-  return c.result();
-}
-
-export interface DroppedRequests {
-  total: Bound;
-  byNode: { node: string; count: Bound; byOutcome: Partial<Record<ProbeOutcome, number>> }[];
-  /** `pod` null: the failure named no pod (a refused or timed-out connection usually cannot). */
-  byPod: { pod: string | null; count: Bound }[];
-  firstAt?: number;
-  lastAt?: number;
-}
-
-/** Refused / reset / timeout / 5xx probe outcomes within [from, to] (the rollout, or a sub-window of it). */
-export function droppedRequests(runs: readonly AttributedRun[], windows: readonly Span[]): DroppedRequests {
-  const out: DroppedRequests = { total: exact(0), byNode: [], byPod: [] };
-  const nodes = new Map<string, DroppedRequests['byNode'][number]>();
-  const podRows = new Map<string | null, Bound>();
-  for (const { run } of runs) {
-    if (run.outcome === 'served') continue;
-    let count = exact(0);
-    for (const w of windows) count = addBounds(count, countInWindow(run, w.from, w.to));
-    if (count.hi === 0) continue;
-    out.total = addBounds(out.total, count);
-    out.firstAt = Math.min(out.firstAt ?? run.first, run.first);
-    out.lastAt = Math.max(out.lastAt ?? run.last, run.last);
-    let node = nodes.get(run.node);
-    if (!node) nodes.set(run.node, (node = { node: run.node, count: exact(0), byOutcome: {} }));
-    node.count = addBounds(node.count, count);
-    node.byOutcome[run.outcome] = (node.byOutcome[run.outcome] ?? 0) + count.value;
-    podRows.set(run.pod, addBounds(podRows.get(run.pod) ?? exact(0), count));
-  }
-  out.byNode = [...nodes.values()].sort((a, b) => (a.node < b.node ? -1 : 1));
-  out.byPod = [...podRows].map(([pod, count]) => ({ pod, count })).sort((a, b) => b.count.value - a.count.value || String(a.pod).localeCompare(String(b.pod)));
-  return out;
 }

@@ -3,105 +3,47 @@
 import type { FoldState } from '../fold/fold-types';
 import { addBounds, bound, countInWindow, exact, type Bound } from './bound';
 import type { AttributedRun, PodView } from './deployment-view';
-import { endpointStopAt, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { preStopSleepSeconds } from '../kube/slim-container';
+import { endpointStopAt } from './measure-lags';
+import type { StaleResponses } from './measure-stale';
 import { probeTiming, type DataPlaneOverlap, type ProbeTiming } from './measure-overlap';
-import { nextProbeAfter, previousProbeBefore } from './probe-neighbours';
 import { isNewPod, type RolloutView } from './select-rollouts';
 
-interface Seen {
-  first?: number;
-  last: number;
-}
-
-function seenByPodAndNode(runs: readonly AttributedRun[]): Map<string, Map<string, Seen>> {
-  const out = new Map<string, Map<string, Seen>>();
-  for (const { run, pod } of runs) {
-    if (!pod) continue;
-    let nodes = out.get(pod.lane.uid);
-    if (!nodes) out.set(pod.lane.uid, (nodes = new Map()));
-    const seen = nodes.get(run.node) ?? { last: run.last };
-    nodes.set(run.node, seen);
-    seen.last = Math.max(seen.last, run.last);
-    if (run.outcome === 'served') seen.first = Math.min(seen.first ?? run.first, run.first);
-  }
-  return out;
-}
-
-function nodeTiming(state: FoldState, node: string): { interval: number; u: number } {
-  const t = state.nodes.get(node);
-  return { interval: t?.intervalMs ?? 0, u: t?.maxUncertaintyMs ?? 0 };
-}
-
-export function referenceAddLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = seenByPodAndNode(runs);
-  const out: PodNodeLag[] = [];
-  for (const p of pods) {
-    const readyFrom = p.endpoint?.ready.find((i) => i.from >= r.startAt && i.from <= r.windowEnd)?.from;
-    if (!isNewPod(r.record, p) || readyFrom === undefined || !p.endpoint) continue;
-    const early = p.endpoint.earliest.readyFrom;
-    const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
-      if (seen.first === undefined) continue;
-      const { interval, u } = nodeTiming(state, node);
-      const d = seen.first - readyFrom;
-      const lastNotSeen = previousProbeBefore(state, node, seen.first) ?? seen.first - interval;
-      out.push({ pod: p.lane.name, node, endpointAt: readyFrom, responseAt: seen.first, lag: bound(d, lastNotSeen - readyFrom - u, d + u + slack), spansGap: slack > 0 });
-    }
-  }
-  return out;
-}
-
-export function referenceRemovalLags(state: FoldState, r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): PodNodeLag[] {
-  const served = seenByPodAndNode(runs);
-  const out: PodNodeLag[] = [];
-  for (const p of pods) {
-    const stop = endpointStopAt(p, r);
-    if (!stop) continue;
-    const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
-    for (const [node, seen] of [...(served.get(p.lane.uid) ?? new Map<string, Seen>())].sort()) {
-      const { interval, u } = nodeTiming(state, node);
-      const d = seen.last - stop.at;
-      const firstNotSeenAt = nextProbeAfter(state, node, seen.last) ?? seen.last + interval;
-      const hi = firstNotSeenAt - stop.at;
-      out.push({
-        pod: p.lane.name,
-        node,
-        endpointAt: stop.at,
-        responseAt: seen.last,
-        firstNotSeenAt,
-        lag: bound(Math.max(0, (d + hi) / 2), Math.max(0, d - u), Math.max(0, hi + u + slack)),
-        spansGap: slack > 0,
-      });
-    }
-  }
-  return out;
-}
-
-export function referenceStaleResponses(r: RolloutView, pods: readonly PodView[], runs: readonly AttributedRun[]): StaleResponses {
-  const out: StaleResponses = { afterDeletion: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
+export function referenceStaleResponses(state: FoldState, r: RolloutView, runs: readonly AttributedRun[]): StaleResponses {
+  const out: StaleResponses = { afterDeletion: exact(0), afterSigterm: exact(0), afterEndpointRemoval: exact(0), byPod: [] };
   const rows = new Map<string, StaleResponses['byPod'][number]>();
   for (const { run, pod } of runs) {
     if (run.outcome !== 'served' || !pod) continue;
-    const deletedAt = pod.lane.deletionObservedAt;
+    const deletion = pod.lane.deletionObservedAt;
+    const deletedAt = deletion !== undefined && deletion >= r.startAt && deletion <= r.windowEnd ? deletion : undefined;
+    const sigtermAt = deletedAt === undefined ? undefined : deletedAt + preStopSleepSeconds(pod.lane.pod.containers) * 1000;
     const stop = endpointStopAt(pod, r)?.at;
+    const interval = state.nodes.get(run.node)?.intervalMs ?? 0;
     const after = (edge: number | undefined): Bound => {
       if (edge === undefined || run.last + run.latMax <= edge) return exact(0);
+      const from = edge - run.latMax + 1e-6;
+      // One probe per interval at most, from the first that may count to the run's last.
+      const cap = interval > 1 ? Math.floor((run.last - Math.max(from, run.first)) / (interval - 1)) + 1 : Infinity;
+      const hi = Math.min(countInWindow(run, from, Infinity).hi, cap);
       const mean = countInWindow(run, edge - run.latSum / run.count + 1e-6, Infinity);
-      return bound(mean.value, countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, countInWindow(run, edge - run.latMax + 1e-6, Infinity).hi);
+      return bound(Math.min(mean.value, hi), Math.min(countInWindow(run, edge - run.latMin + 1e-6, Infinity).lo, hi), hi);
     };
     const afterDeletion = after(deletedAt);
+    const afterSigterm = after(sigtermAt);
     const afterRemoval = after(stop);
     if (afterDeletion.hi === 0 && afterRemoval.hi === 0) continue;
     out.afterDeletion = addBounds(out.afterDeletion, afterDeletion);
+    out.afterSigterm = addBounds(out.afterSigterm, afterSigterm);
     out.afterEndpointRemoval = addBounds(out.afterEndpointRemoval, afterRemoval);
     out.latestAt = Math.max(out.latestAt ?? run.last, run.last);
     const key = `${pod.lane.name}\u0000${run.node}`;
     const row = rows.get(key);
     if (row) {
       row.afterDeletion = addBounds(row.afterDeletion, afterDeletion);
+      row.afterSigterm = addBounds(row.afterSigterm, afterSigterm);
       row.afterEndpointRemoval = addBounds(row.afterEndpointRemoval, afterRemoval);
       row.latestAt = Math.max(row.latestAt, run.last);
-    } else rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterEndpointRemoval: afterRemoval, latestAt: run.last });
+    } else rows.set(key, { pod: pod.lane.name, node: run.node, afterDeletion, afterSigterm, afterEndpointRemoval: afterRemoval, latestAt: run.last });
   }
   out.byPod = [...rows.values()].sort((a, b) => (a.pod === b.pod ? (a.node < b.node ? -1 : 1) : a.pod < b.pod ? -1 : 1));
   return out;

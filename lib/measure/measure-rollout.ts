@@ -17,7 +17,9 @@ import {
   type SingletonViolation,
   ServedEdgesCollector,
 } from './measure-overlap';
-import { addLags, droppedRequests, removalLags, SeenCollector, StaleCollector, worstByNode, type DroppedRequests, type PodNodeLag, type StaleResponses } from './measure-lags';
+import { addLags, removalLags, SeenCollector, worstByNode, type PodNodeLag } from './measure-lags';
+import { conntrackTail, droppedRequests, type ConntrackTail, type DroppedRequests } from './measure-dropped';
+import { StaleCollector, type StaleResponses } from './measure-stale';
 import { mitigationChecks, type MitigationCheck } from '../advice/mitigation-check';
 import { adviceFor, type Advice } from '../advice/advice';
 
@@ -34,6 +36,8 @@ export interface RolloutMeasurements {
   addLagByNode: PodNodeLag[];
   stale: StaleResponses;
   dropped: DroppedRequests;
+  /** Failures after a node's rules were already correct, through leftover conntrack entries: not rule lag. */
+  conntrackTail: ConntrackTail;
   /** Spans with no ready endpoint of the Deployment, and the requests dropped in them. */
   noReadyEndpoint: { totalMs: number; spans: Span[]; dropped: Bound };
   /** Only for a Deployment of one replica or annotated `cutover.dev/singleton: "true"`. */
@@ -49,7 +53,7 @@ export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout:
   // One walk over the Deployment's runs for everything measured run by run (a session's runs can number
   // hundreds of thousands); the dropped counts then walk only the failed ones.
   const seenC = new SeenCollector();
-  const staleC = new StaleCollector(rollout);
+  const staleC = new StaleCollector(rollout, (node) => state.nodes.get(node)?.intervalMs ?? 0);
   const edgesC = new ServedEdgesCollector(rollout);
   const failed: AttributedRun[] = [];
   for (const a of runs) {
@@ -63,6 +67,7 @@ export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout:
   const removals = removalLags(state, rollout, pods, runs, seen);
   const noReady = noReadyEndpointSpans(rollout, pods);
   const droppedInGap = droppedRequests(failed, noReady).total;
+  const window = { from: rollout.startAt, to: rollout.windowEnd };
   const settings = rollout.record.settings ?? d.track.current;
   const m: Omit<RolloutMeasurements, 'mitigation' | 'advice'> = {
     rollout,
@@ -74,7 +79,8 @@ export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout:
     removalLagByNode: worstByNode(removals),
     addLagByNode: worstByNode(adds),
     stale: staleC.result(),
-    dropped: droppedRequests(failed, [{ from: rollout.startAt, to: rollout.windowEnd }]),
+    dropped: droppedRequests(failed, [window]),
+    conntrackTail: conntrackTail(failed, removals, window),
     noReadyEndpoint: { totalMs: totalLength(noReady), spans: noReady, dropped: droppedInGap },
     spansGap: rollout.gaps.length > 0,
   };

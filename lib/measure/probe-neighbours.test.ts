@@ -8,7 +8,7 @@ function stateWith(runs: Array<[pod: string, first: number, last: number]>, merg
   const state = createFoldState();
   const records: ProbeRunRecord[] = runs.map(([pod, first, last]) => ({ node: 'n', outcome: 'served', pod, revision: null, status: 200, first, last, count: 1, latMin: 1, latMax: 1, latSum: 1, target: undefined }));
   const sent = createProbeSendTimes(2);
-  for (const [first, last] of mergedAsSent) addProbeSendTimes(sent, first, last);
+  for (const [first, last] of mergedAsSent) addProbeSendTimes(sent, first, last, 1);
   // A run made of those is marked: where its probes were is in `sent`, not in its own first and last.
   if (mergedAsSent.length > 0) records.push({ ...records[0]!, pod: 'merged', first: Math.min(...mergedAsSent.map((r) => r[0])), last: Math.max(...mergedAsSent.map((r) => r[1])), stableMerged: true });
   state.nodes.set('n', { node: 'n', intervalMs: 50, maxUncertaintyMs: 0, runs: records, open: [], sent, lastFailureAt: Number.NEGATIVE_INFINITY, firstAt: 0, lastAt: 0 });

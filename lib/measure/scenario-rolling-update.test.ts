@@ -13,7 +13,7 @@ const ep = (name: string, node: string, ready: boolean, terminating = false) => 
 const O = (n: number) => `web-${OLD}-o${n}`;
 const N = (n: number) => `web-${NEW}-n${n}`;
 
-function build(): ScenarioBuilder {
+export function build(): ScenarioBuilder {
   const s = new ScenarioBuilder();
   const v1 = { revision: 1, template: 'v1', preStopSleep: 1, grace: 30 };
   s.deployment(0, v1, 'added').replicaSet(0, OLD, 1, 3, 3, 'added');
@@ -96,16 +96,20 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
   });
 
   it.each([
-    // [pod, node, lag, lo, hi]
-    // The value is the middle of [last seen, first not seen]: last seen + Δ/2.
-    [O(1), 'node-a', 65, 40, 90],
-    [O(1), 'node-b', 75, 50, 100],
-    [O(1), 'node-c', 2_125, 2_090, 2_160],
-    [O(2), 'node-a', 55, 30, 80],
-    [O(3), 'node-c', 85, 50, 120],
-  ])('removal lag of %s at %s is %i ms in [%i, %i]', (pod, node, value, lo, hi) => {
+    // [pod, node, lag, lo]: the node switched between its last request to the pod and the next one; the
+    // value is their middle, the earliest the last request. Without the node's rules the latest is where
+    // enough requests went elsewhere that the pod would have been hit (99 %): with 2 s batches of merged
+    // results that takes seconds here, but it holds the truth (the switch lies within Δ of the last request).
+    [O(1), 'node-a', 65, 40],
+    [O(1), 'node-b', 75, 50],
+    [O(1), 'node-c', 2_125, 2_090],
+    [O(2), 'node-a', 55, 30],
+    [O(3), 'node-c', 85, 50],
+  ])('removal lag of %s at %s is %i ms from %i ms', (pod, node, value, lo) => {
     const lag = m?.removalLags.find((l) => l.pod === pod && l.node === node);
-    expect(lag?.lag).toEqual({ value, lo, hi });
+    expect(lag?.lag).toMatchObject({ value, lo });
+    expect(lag?.lag.hi).toBeGreaterThanOrEqual(value + 25);
+    expect(lag?.confidence).toBe(0.99);
     expect(lag?.firstNotSeenAt).toBe((lag?.responseAt ?? 0) + 50);
   });
 
@@ -118,13 +122,15 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
   });
 
   it.each([
-    // The value is the definition, first response − ready; the node may have switched as early as the
-    // probe before it (one interval here: these runs overlap, so no probe before it has an exact time).
-    [N(1), 'node-a', 50, 0, 50],
-    [N(1), 'node-c', 150, 90, 160],
-    [N(3), 'node-b', 50, 0, 50],
-  ])('add lag of %s at %s is %i ms in [%i, %i]', (pod, node, value, lo, hi) => {
-    expect(m?.addLags.find((l) => l.pod === pod && l.node === node)?.lag).toEqual({ value, lo, hi });
+    // The value is the definition, first response − ready, and the latest; the earliest is where enough
+    // requests before it went elsewhere (with 2 s batches here, seconds before).
+    [N(1), 'node-a', 50, 50],
+    [N(1), 'node-c', 150, 160],
+    [N(3), 'node-b', 50, 50],
+  ])('add lag of %s at %s is %i ms, at most %i ms', (pod, node, value, hi) => {
+    const lag = m?.addLags.find((l) => l.pod === pod && l.node === node)?.lag;
+    expect(lag).toMatchObject({ value, hi });
+    expect(lag?.lo).toBeLessThanOrEqual(0);
   });
 
   it('stale responses: served after deletionTimestamp was observed', () => {
@@ -144,15 +150,14 @@ describe('scenario 1: RollingUpdate 3 replicas, surge 1, one node routing to a r
 
   it('mitigation check and advice carry the measured numbers', () => {
     const preStop = m?.mitigation.find((c) => c.id === 'preStop-covers-removal-lag');
-    expect(preStop).toMatchObject({ status: 'fail', numbers: { preStopSleepMs: 1000, maxRemovalLagMs: 2125, maxRemovalLagHiMs: 2160, node: 'node-c' } });
+    expect(preStop).toMatchObject({ status: 'fail', numbers: { preStopSleepMs: 1000, maxRemovalLagMs: 2125, node: 'node-c', pod: O(1), evidence: 'attributed-failures' } });
     expect(m?.mitigation.find((c) => c.id === 'readiness-probe')?.status).toBe('ok');
     expect(m?.mitigation.find((c) => c.id === 'surge-and-unavailable')?.status).toBe('ok');
     const advice = m?.advice.find((a) => a.check === 'preStop-covers-removal-lag')?.text;
-    expect(advice).toContain('2.1 s');
-    expect(advice).toContain('node-c');
+    const hi = Number(preStop?.numbers.maxRemovalLagHiMs);
+    expect(advice).toContain(`node-c kept sending new connections to ${O(1)} for 2.1 s after it left the endpoints (up to ${(hi / 1000).toFixed(1)} s, from requests)`);
     expect(advice).toContain('sleeps 1 s');
-    expect(advice).toContain('sleep ≥ 3 s');
-    expect(advice).toContain('grace period to 32 s');
-    expect(advice).toContain('7 requests failed');
+    expect(advice).toContain(`sleep ≥ ${Math.ceil(hi / 1000 + 1)} s`);
+    expect(advice).toContain('7 requests failed there');
   });
 });

@@ -2,7 +2,7 @@ import type { Advice } from '../advice/advice';
 import type { MitigationCheck } from '../advice/mitigation-check';
 import type { FoldState } from '../fold/fold-types';
 import type { Bound } from '../measure/bound';
-import type { PodNodeLag } from '../measure/measure-lags';
+import { worstLag, type LagEvidence, type PodNodeLag } from '../measure/measure-lags';
 import { type RolloutMeasurements, measureAll } from '../measure/measure-rollout';
 import type { RolloutOutcome, SelectOptions } from '../measure/select-rollouts';
 import type { RecordingHeader } from '../recording/recording-header';
@@ -14,9 +14,17 @@ export interface LagFigure {
   pod: string;
   node: string;
   endpointAtMs: number;
-  responseAtMs: number;
-  /** Removal lags: the next probe after the last response, the latest the node can have switched. */
+  /** First (add) or last (removal) request of the node that reached the pod; absent when none did. */
+  responseAtMs?: number;
+  /** Removal lags from requests alone: the probe after the last one that could have reached the pod. */
   firstNotSeenAtMs?: number;
+  /** With node-rule evidence: when the node's rules took the pod in or out. */
+  rulesAtMs?: number;
+  /** What the bound stands on: `node-rules`, `attributed-failures` or `responses`. */
+  evidence: LagEvidence;
+  /** For `attributed-failures` and `responses`: the probability that the truth lies in `lagMs`. */
+  confidence?: number;
+  /** `hi` is null when nothing showed the node had switched by the end of the capture (unknown). */
   lagMs: Bound;
   spansGap: boolean;
 }
@@ -29,6 +37,7 @@ export interface NodeFigures {
   worstAddLag: LagFigure | null;
   worstRemovalLag: LagFigure | null;
   dropped: Bound;
+  conntrackTail: Bound;
 }
 
 export interface RolloutReport {
@@ -48,8 +57,10 @@ export interface RolloutReport {
     dataPlaneOverlapMs: Bound | null;
     worstAddLag: LagFigure | null;
     worstRemovalLag: LagFigure | null;
-    staleResponses: { afterDeletion: Bound; afterEndpointRemoval: Bound; latestAtMs: number | null };
+    staleResponses: { afterDeletion: Bound; afterSigterm: Bound; afterEndpointRemoval: Bound; latestAtMs: number | null };
     droppedRequests: { total: Bound; byPod: Array<{ pod: string | null; count: Bound }> };
+    /** Failures after a node's rules were already correct (leftover conntrack entries), part of the dropped ones. */
+    conntrackTail: { total: Bound; byNode: Array<{ node: string; count: Bound; firstAtMs: number; lastAtMs: number; rulesCorrectAtMs: number | null }> };
     noReadyEndpoint: { totalMs: number; dropped: Bound };
     singletonViolation: { dataPlaneMs: Bound; controlPlaneMs: Bound } | null;
   };
@@ -66,14 +77,16 @@ export interface Report {
 }
 
 function lagFigure(lag: PodNodeLag): LagFigure {
-  const figure: LagFigure = { pod: lag.pod, node: lag.node, endpointAtMs: lag.endpointAt, responseAtMs: lag.responseAt, lagMs: lag.lag, spansGap: lag.spansGap };
+  const figure: LagFigure = { pod: lag.pod, node: lag.node, endpointAtMs: lag.endpointAt, evidence: lag.evidence, lagMs: lag.lag, spansGap: lag.spansGap };
+  if (lag.responseAt !== undefined) figure.responseAtMs = lag.responseAt;
   if (lag.firstNotSeenAt !== undefined) figure.firstNotSeenAtMs = lag.firstNotSeenAt;
+  if (lag.rulesAt !== undefined) figure.rulesAtMs = lag.rulesAt;
+  if (lag.confidence !== undefined) figure.confidence = lag.confidence;
   return figure;
 }
 
 function worst(lags: readonly PodNodeLag[]): LagFigure | null {
-  let top: PodNodeLag | undefined;
-  for (const lag of lags) if (!top || lag.lag.value > top.lag.value) top = lag;
+  const top = worstLag(lags);
   return top ? lagFigure(top) : null;
 }
 
@@ -102,6 +115,7 @@ function nodeFigures(m: RolloutMeasurements): NodeFigures[] {
       worstAddLag: worst(adds.get(node) ?? []),
       worstRemovalLag: worst(removals.get(node) ?? []),
       dropped: m.dropped.byNode.find((d) => d.node === node)?.count ?? { value: 0, lo: 0, hi: 0 },
+      conntrackTail: m.conntrackTail.byNode.find((d) => d.node === node)?.count ?? { value: 0, lo: 0, hi: 0 },
     };
     if (overlap?.firstNewAt !== undefined) figures.firstNewAtMs = overlap.firstNewAt;
     if (overlap?.lastOldAt !== undefined) figures.lastOldAtMs = overlap.lastOldAt;
@@ -129,8 +143,12 @@ export function rolloutReport(m: RolloutMeasurements): RolloutReport {
       dataPlaneOverlapMs: m.dataPlaneOverlap.cluster.overlap ?? null,
       worstAddLag: worst(m.addLags),
       worstRemovalLag: worst(m.removalLags),
-      staleResponses: { afterDeletion: m.stale.afterDeletion, afterEndpointRemoval: m.stale.afterEndpointRemoval, latestAtMs: m.stale.latestAt ?? null },
+      staleResponses: { afterDeletion: m.stale.afterDeletion, afterSigterm: m.stale.afterSigterm, afterEndpointRemoval: m.stale.afterEndpointRemoval, latestAtMs: m.stale.latestAt ?? null },
       droppedRequests: { total: m.dropped.total, byPod: m.dropped.byPod },
+      conntrackTail: {
+        total: m.conntrackTail.total,
+        byNode: m.conntrackTail.byNode.map((n) => ({ node: n.node, count: n.count, firstAtMs: n.firstAt, lastAtMs: n.lastAt, rulesCorrectAtMs: n.rulesCorrectAt ?? null })),
+      },
       noReadyEndpoint: { totalMs: m.noReadyEndpoint.totalMs, dropped: m.noReadyEndpoint.dropped },
       singletonViolation: m.singleton ? { dataPlaneMs: m.singleton.dataPlane, controlPlaneMs: m.singleton.controlPlane } : null,
     },

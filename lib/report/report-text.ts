@@ -4,8 +4,24 @@ import type { LagFigure, Report, RolloutReport } from './report-model';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** A bounded duration as "1.23 s (1.20–1.27 s)", or just "1.23 s" when exact. */
+/** A bound's end; an end nothing measured (∞, or null once sent as JSON) is unknown, not a number. */
+function end(ms: number | null, unit: (ms: number) => string): string {
+  return ms === null || !Number.isFinite(ms) ? '?' : unit(ms);
+}
+
 export function formatDuration(b: Bound): string {
-  return b.lo === b.hi ? seconds(b.value) : `${seconds(b.value)} (${(b.lo / 1000).toFixed(2)}–${seconds(b.hi)})`;
+  return b.lo === b.hi ? seconds(b.value) : `${seconds(b.value)} (${end(b.lo, (ms) => (ms / 1000).toFixed(2))}–${end(b.hi, seconds)})`;
+}
+
+const EVIDENCE_TEXT: Record<LagFigure['evidence'], string> = {
+  'node-rules': "from the node's rules",
+  'attributed-failures': 'from responses and attributed failures',
+  responses: 'from responses alone',
+};
+
+/** What a lag stands on, as a reader needs it: the node's rules, or requests with their confidence. */
+export function formatEvidence(lag: Pick<LagFigure, 'evidence' | 'confidence'>): string {
+  return `${EVIDENCE_TEXT[lag.evidence]}${lag.confidence !== undefined ? `, ${Math.round(lag.confidence * 100)} %` : ''}`;
 }
 
 export function formatCount(b: Bound): string {
@@ -13,7 +29,7 @@ export function formatCount(b: Bound): string {
 }
 
 export function formatLag(lag: LagFigure | null): string {
-  return lag ? `${formatDuration(lag.lagMs)} on ${lag.node} (${lag.pod})` : '—';
+  return lag ? `${formatDuration(lag.lagMs)} on ${lag.node} (${lag.pod}; ${formatEvidence(lag)})` : '—';
 }
 
 export function formatTime(ms: number): string {
@@ -36,8 +52,10 @@ export function headlineRows(r: RolloutReport): Array<[string, string]> {
     ['worst add lag', formatLag(m.worstAddLag)],
     ['worst removal lag', formatLag(m.worstRemovalLag)],
     ['dropped requests', formatCount(m.droppedRequests.total)],
-    ['stale responses (after deletion)', formatCount(m.staleResponses.afterDeletion)],
-    ['stale responses (after endpoint removal)', formatCount(m.staleResponses.afterEndpointRemoval)],
+    ['of them conntrack tail', formatCount(m.conntrackTail.total)],
+    ['stale responses (after SIGTERM)', formatCount(m.staleResponses.afterSigterm)],
+    ['responses after deletion (preStop included)', formatCount(m.staleResponses.afterDeletion)],
+    ['responses after leaving the ready endpoints', formatCount(m.staleResponses.afterEndpointRemoval)],
     ['no ready endpoint', `${seconds(m.noReadyEndpoint.totalMs)}, ${formatCount(m.noReadyEndpoint.dropped)} dropped`],
   ];
   if (m.singletonViolation) {

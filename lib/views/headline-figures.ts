@@ -1,6 +1,6 @@
 import type { Bound } from '../measure/bound';
 import type { RolloutReport } from '../report/report-model';
-import { formatCount, formatDuration, formatLag } from '../report/report-text';
+import { formatCount, formatDuration, formatEvidence, formatLag } from '../report/report-text';
 
 export interface HeadlineFigure {
   id: 'control-overlap' | 'data-overlap' | 'worst-add-lag' | 'worst-removal-lag' | 'dropped' | 'stale' | 'singleton';
@@ -30,9 +30,10 @@ export function formatMs(ms: number): string {
 
 function durationFigure(b: Bound): { text: string; boundText?: string; reportText: string; value: number } {
   const out: { text: string; boundText?: string; reportText: string; value: number } = { text: s(b.value), reportText: formatDuration(b), value: b.value };
-  const lo = (b.lo / 1000).toFixed(2);
-  // A bound that rounds to the value itself ("0.00–0.00 s") says nothing: leave it out.
-  if (b.lo !== b.hi && s(b.hi) !== s(b.lo)) out.boundText = `${lo}–${s(b.hi)}`;
+  const lo = Number.isFinite(b.lo) ? (b.lo / 1000).toFixed(2) : '?';
+  // A bound that rounds to the value itself ("0.00–0.00 s") says nothing: leave it out. An end nothing
+  // measured is unknown ("?"), never a number.
+  if (b.lo !== b.hi && s(b.hi) !== s(b.lo)) out.boundText = `${lo}–${Number.isFinite(b.hi) ? s(b.hi) : '? s'}`;
   return out;
 }
 
@@ -63,27 +64,21 @@ export function headlineFigures(r: RolloutReport): HeadlineFigure[] {
   ] as const) {
     out.push(
       lag
-        ? { id, label, ...durationFigure(lag.lagMs), reportText: formatLag(lag), where: `${lag.node} · ${lag.pod}`, tone: lag.lagMs.value > 0 ? 'warn' : 'ok' }
+        ? { id, label, ...durationFigure(lag.lagMs), reportText: formatLag(lag), where: `${lag.node} · ${lag.pod} · ${formatEvidence(lag)}`, tone: lag.lagMs.value > 0 ? 'warn' : 'ok' }
         : { id, label, text: '—', reportText: formatLag(null), value: null, tone: 'none' },
     );
-  }
-  // Pods that exit as they leave the endpoints answer nothing more: their removal lag reads near zero
-  // while requests to them kept failing. Say so beside the figure rather than let it look fine.
-  const failingFor = r.mitigation.find((c) => c.id === 'preStop-covers-removal-lag')?.numbers.failuresAfterRemovalMs;
-  const removal = out.find((f) => f.id === 'worst-removal-lag');
-  if (removal && typeof failingFor === 'number' && failingFor > (m.worstRemovalLag?.lagMs.hi ?? 0)) {
-    const note = `requests failed until ${formatMs(failingFor)} after removal`;
-    removal.where = removal.where ? `${removal.where} · ${note}` : note;
-    removal.tone = 'bad';
   }
   const dropped = m.droppedRequests.total;
   const worstNode = [...r.nodes].sort((a, b) => b.dropped.value - a.dropped.value)[0];
   const droppedFigure: HeadlineFigure = { id: 'dropped', label: 'Dropped requests', ...countFigure(dropped), tone: dropped.value > 0 ? 'bad' : 'ok' };
   if (worstNode && worstNode.dropped.value > 0) droppedFigure.where = `most on ${worstNode.node}`;
   out.push(droppedFigure);
-  const stale = m.staleResponses.afterDeletion;
-  const staleFigure: HeadlineFigure = { id: 'stale', label: 'Stale responses', ...countFigure(stale), tone: stale.value > 0 ? 'warn' : 'ok' };
-  if (stale.value > 0) staleFigure.where = 'served after deletion';
+  // Stale: served after SIGTERM (preStop over). Responses during a preStop sleep while the pod still
+  // serves are the mitigation working, not stale; those after it left the ready endpoints say a node lagged.
+  const stale = m.staleResponses.afterSigterm;
+  const staleFigure: HeadlineFigure = { id: 'stale', label: 'Stale responses', ...countFigure(stale), tone: stale.value > 0 ? 'bad' : 'ok' };
+  if (stale.value > 0) staleFigure.where = 'served after SIGTERM';
+  else if (m.staleResponses.afterEndpointRemoval.value > 0) staleFigure.where = `${m.staleResponses.afterEndpointRemoval.value} during preStop, after leaving the endpoints`;
   out.push(staleFigure);
   if (m.singletonViolation) {
     const sv = m.singletonViolation;

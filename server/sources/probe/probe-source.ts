@@ -162,6 +162,7 @@ export class ProbeSource implements Source {
           const event: DataPlaneEventInput = { type: 'dataplane', at, node, observation: 'proxy-sync', syncedAt: toServer(sync.syncedAt), upperBound: sync.upperBound, target: batch.target };
           if (sync.notBefore !== undefined) event.notBefore = toServer(sync.notBefore);
           if (sync.endpoints !== undefined) event.endpoints = sync.endpoints;
+          if (sync.rulesReadAt !== undefined) event.rulesReadAt = toServer(sync.rulesReadAt);
           context.emit(event);
         }
         if (batch.droppedResults > 0) {
