@@ -63,11 +63,12 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
     expect(removal.get('cutover_removal_lag_seconds_count{namespace="demo",deployment="web",node="node-a"}')).toBe(1);
     expect(removal.get('cutover_removal_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(lagMs('removal', 'node-a') / 1000);
     expect(removal.get('cutover_removal_lag_seconds_count{namespace="demo",deployment="web",node="node-b"}')).toBe(1);
-    // node-a's removal lag (about 200 ms) falls in the 0.25 s bucket, not in the 0.1 s one.
-    expect(lagMs('removal', 'node-a')).toBeGreaterThan(100);
-    expect(lagMs('removal', 'node-a')).toBeLessThanOrEqual(250);
+    // node-a's removal lag (a few hundred ms: the failures after the old pod left may have been its own)
+    // lands in the buckets its value says.
+    const lagA = lagMs('removal', 'node-a');
+    expect(lagA).toBeGreaterThan(100);
     expect(removal.get('cutover_removal_lag_seconds_bucket{namespace="demo",deployment="web",node="node-a",le=0.1}')).toBe(0);
-    expect(removal.get('cutover_removal_lag_seconds_bucket{namespace="demo",deployment="web",node="node-a",le=0.25}')).toBe(1);
+    expect(removal.get('cutover_removal_lag_seconds_bucket{namespace="demo",deployment="web",node="node-a",le=0.25}')).toBe(lagA <= 250 ? 1 : 0);
 
     const add = await samples(metrics, 'cutover_add_lag_seconds');
     expect(add.get('cutover_add_lag_seconds_sum{namespace="demo",deployment="web",node="node-a"}')).toBeCloseTo(lagMs('add', 'node-a') / 1000);
