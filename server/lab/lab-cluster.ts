@@ -109,10 +109,22 @@ export class LabCluster {
     const base = typeof options.scenario === 'object' ? options.scenario : await loadScenario(options.scenario ?? 'broken');
     const scenario = applyOverrides(base, options);
     const lab = new LabCluster(scenario, options);
-    await lab.dataPlane?.start();
-    lab.seed();
-    lab.url = await lab.api.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    if (options.waitUntilAvailable ?? true) await lab.waitForDeployment((d) => (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1) && !d.status?.unavailableReplicas, 30_000);
+    const waitUntilAvailable = options.waitUntilAvailable ?? true;
+    // The nodes were running before the lab looked: when the lab waits for its Deployment, their proxies
+    // start from the state it reached (so no node is still learning of the first pods, after its lag, when
+    // a rollout begins); otherwise they start at once and take the first pods in after their lag.
+    if (!waitUntilAvailable) await lab.dataPlane?.start();
+    try {
+      lab.seed();
+      lab.url = await lab.api.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+      if (waitUntilAvailable) {
+        await lab.waitForDeployment((d) => (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1) && !d.status?.unavailableReplicas, 30_000);
+        await lab.dataPlane?.start();
+      }
+    } catch (error) {
+      await lab.stop().catch(() => undefined);
+      throw error;
+    }
     const auto = scenario.rollout.autoStartAfterMs;
     if (auto !== undefined) lab.clock.setTimeout(() => void lab.rollout(), auto);
     return lab;

@@ -1,13 +1,16 @@
 import type { KubeObject, ObjectStore, StoreChange } from '../api/object-store';
 import { resourceForKind, resourceKey } from '../api/resource-registry';
 import type { LabClock } from '../lab-clock';
+import { ConnectionLog, KERNEL_TIMEOUT_SECONDS } from './connection-log';
 import { ConntrackTable } from './conntrack';
-import { type Endpoint, endpointsOfSlice } from './endpoints';
+import { type Endpoint, endpointsOfSlice, routedEndpoints } from './endpoints';
 import { GroundTruth, type GroundTruthSnapshot } from './ground-truth';
+import type { ServicePortRef } from './iptables-save';
 import type { LagModel } from './lag-model';
+import { EVIDENCE_PATHS, NodeEvidenceServer } from './node-evidence-server';
 import { NodeProxy } from './node-proxy';
 import { NodeSync, readinessFlips } from './node-sync';
-import { POD_PORT } from './pod-address';
+import { POD_CIDR, POD_PORT } from './pod-address';
 import { PodDirectory } from './pod-directory';
 
 const SLICES = resourceForKind('EndpointSlice');
@@ -44,9 +47,15 @@ export interface DataPlaneOptions {
   loadBalancer?: DataPlaneLoadBalancer | undefined;
   /** Loopback address the node proxies listen on (each on its own ephemeral port). Default 127.0.0.1. */
   host?: string;
-  /** The Service the proxies route. Default: every EndpointSlice in the store (the lab has one Service). */
-  service?: { namespace: string; name: string };
-  /** Stale connection tracking; scenario ms. Default ttl 10 s, 16 flow buckets per client address. */
+  /**
+   * The Service the proxies route, and the name of its port (for the node's rules; default: the slices'
+   * port name). Default: every EndpointSlice in the store (the lab has one Service).
+   */
+  service?: { namespace: string; name: string; portName?: string };
+  /**
+   * Stale connection tracking; scenario ms. Default ttl 10 s, and a new connection matches each leftover
+   * entry of its client with probability 1/1024 (see ConntrackTable).
+   */
   conntrack?: { ttlMs?: number; flowBuckets?: number };
   /** Scenario ms between ICMP errors let through for SYNs to a dead pod on another node. Default 2500. */
   icmpErrorIntervalMs?: number;
@@ -61,9 +70,27 @@ export interface DataPlaneOptions {
 
 export const LOAD_BALANCER = 'load-balancer';
 
+/** Default size of the source-port space leftover conntrack entries are matched in (see ConntrackTable). */
+export const DEFAULT_FLOW_BUCKETS = 1024;
+
+/**
+ * Where an agent on a lab node reads the node's data-plane evidence, as it would on a real node:
+ * kube-proxy's metrics, the NAT rules (`iptables-save -t nat` text) and the conntrack entries
+ * (`conntrack -L` text; `?sport=N` for one client port), and the address the rules match the Service on.
+ */
+export interface NodeEvidenceUrls {
+  metricsUrl: string;
+  rulesUrl: string;
+  conntrackUrl: string;
+  /** The node proxy's own listen address: the lab's Service has no clusterIP, so the rules match this. */
+  service: { address: string; port: number };
+}
+
 interface Member {
   sync: NodeSync;
   proxy: NodeProxy;
+  /** Nodes only: the load balancer is not a kube-proxy and exposes nothing. */
+  evidence: NodeEvidenceServer | undefined;
 }
 
 /**
@@ -80,6 +107,8 @@ export class DataPlane {
   private malformedEndpoints = 0;
   /** The last version of each routed slice, to compute what flipped in the next one. */
   private readonly lastSlices = new Map<string, readonly Endpoint[]>();
+  /** The Service port each routed slice belongs to, for the nodes' rules. */
+  private readonly sliceServices = new Map<string, ServicePortRef>();
 
   constructor(private readonly options: DataPlaneOptions) {
     const names = new Set<string>();
@@ -111,17 +140,28 @@ export class DataPlane {
     const host = o.host ?? '127.0.0.1';
     const conntrack = {
       ttlMs: clock.real(o.conntrack?.ttlMs ?? 10_000),
-      flowBuckets: o.conntrack?.flowBuckets ?? 16,
+      flowBuckets: o.conntrack?.flowBuckets ?? DEFAULT_FLOW_BUCKETS,
+    };
+    const seconds = (s: number) => clock.real(s * 1000);
+    const timeouts = {
+      established: seconds(KERNEL_TIMEOUT_SECONDS.established),
+      timeWait: seconds(KERNEL_TIMEOUT_SECONDS.timeWait),
+      close: seconds(KERNEL_TIMEOUT_SECONDS.close),
+      // What the lab's leftover entries live (so an entry listed is one that steers); 120 s, the kernel's, without them.
+      synSent: conntrack.ttlMs > 0 ? conntrack.ttlMs : seconds(120),
     };
     const icmpErrorIntervalMs = clock.real(o.icmpErrorIntervalMs ?? 2500);
     const maxHoldMs = Math.max(1000, clock.real(o.maxHoldMs ?? 30_000));
     const member = (name: string, node: DataPlaneNode, index: number): Member => {
       const recorder = this.groundTruth.recorder(name);
+      const isNode = name !== LOAD_BALANCER;
+      const connections = isNode ? new ConnectionLog(timeouts) : undefined;
       const proxy = new NodeProxy({
         nodeName: name,
         host,
         pods: this.pods,
         conntrack: new ConntrackTable(conntrack),
+        connections,
         recorder,
         now: () => clock.now(),
         icmpErrorIntervalMs,
@@ -137,7 +177,24 @@ export class DataPlane {
         program: (endpoints) => proxy.program(endpoints),
         ...(o.seed !== undefined ? { seed: (o.seed * 7919 + index) >>> 0 } : {}),
       });
-      return { sync, proxy };
+      const evidence =
+        connections &&
+        new NodeEvidenceServer(
+          {
+            syncMetrics: () => sync.syncMetrics,
+            rules: () => ({
+              service: this.serviceRef(),
+              address: host,
+              port: proxy.port,
+              endpoints: proxy.programmed,
+              clusterCidr: POD_CIDR,
+              savedAt: new Date(clock.now()),
+            }),
+            conntrack: (sport) => (sport === undefined ? connections.entries(clock.now()) : connections.entriesForPort(sport, clock.now())),
+          },
+          host,
+        );
+      return { sync, proxy, evidence };
     };
     o.nodes.forEach((node, i) => this.members.set(node.name, member(node.name, node, i)));
     if (o.loadBalancer) {
@@ -150,9 +207,9 @@ export class DataPlane {
     }
     const all = this.allMembers();
     try {
-      await Promise.all(all.map((m) => m.proxy.listen()));
+      await Promise.all(all.flatMap((m) => [m.proxy.listen(), m.evidence?.listen()]));
     } catch (error) {
-      await Promise.allSettled(all.map((m) => m.proxy.close()));
+      await Promise.allSettled(all.flatMap((m) => [m.proxy.close(), m.evidence?.close()]));
       throw error;
     }
 
@@ -174,10 +231,24 @@ export class DataPlane {
     this.unsubscribe = undefined;
     const all = this.allMembers();
     for (const m of all) m.sync.stop();
-    await Promise.all(all.map((m) => m.proxy.close()));
+    await Promise.all(all.flatMap((m) => [m.proxy.close(), m.evidence?.close()]));
     this.members.clear();
     this.lastSlices.clear();
+    this.sliceServices.clear();
     this.loadBalancer = undefined;
+  }
+
+  /** Resolves once converged() holds (checked every 20 ms); rejects after `timeoutMs` real ms. */
+  whenConverged(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const check = () => {
+        if (this.converged()) return resolve();
+        if (Date.now() >= deadline) return reject(new Error(`the nodes' rules did not reach the EndpointSlices' state within ${timeoutMs} ms`));
+        setTimeout(check, 20);
+      };
+      check();
+    });
   }
 
   /** Cut-off windows of the nodes count from `at` (real ms; default now): call it when a rollout starts. */
@@ -193,6 +264,30 @@ export class DataPlane {
 
   loadBalancerUrl(): string | undefined {
     return this.loadBalancer?.proxy.url;
+  }
+
+  /** Where an agent on the node reads the node's metrics, rules and conntrack entries. */
+  nodeEvidence(nodeName: string): NodeEvidenceUrls {
+    const m = this.members.get(nodeName);
+    if (!m?.evidence) throw new Error(`no data plane for node ${nodeName}`);
+    const base = m.evidence.url;
+    return {
+      metricsUrl: `${base}${EVIDENCE_PATHS.metrics}`,
+      rulesUrl: `${base}${EVIDENCE_PATHS.rules}`,
+      conntrackUrl: `${base}${EVIDENCE_PATHS.conntrack}`,
+      service: { address: this.options.host ?? '127.0.0.1', port: m.proxy.port },
+    };
+  }
+
+  /**
+   * Every node routes exactly what the EndpointSlices say now: the lab's start-up has reached every
+   * node's rules (the Deployment being available says nothing of the nodes, which learn after their lag).
+   */
+  converged(): boolean {
+    const all: Endpoint[] = [];
+    for (const endpoints of this.lastSlices.values()) all.push(...endpoints);
+    const want = routedEndpoints(all).map((e) => e.key).join(',');
+    return [...this.members.values()].every((m) => m.proxy.programmed.map((e) => e.key).join(',') === want);
   }
 
   /** Endpoint keys (address:port) a node currently sends new connections to. */
@@ -221,7 +316,10 @@ export class DataPlane {
     const endpoints = change.type === 'DELETED' ? undefined : this.readSlice(change.object);
     const flips = readinessFlips(this.lastSlices.get(key), endpoints);
     if (endpoints) this.lastSlices.set(key, endpoints);
-    else this.lastSlices.delete(key);
+    else {
+      this.lastSlices.delete(key);
+      this.sliceServices.delete(key);
+    }
     const sliceChange = { slice: key, endpoints, flips, sentAt: now };
     for (const m of this.allMembers()) m.sync.onSliceChange(sliceChange);
   }
@@ -235,7 +333,26 @@ export class DataPlane {
   private readSlice(slice: KubeObject): readonly Endpoint[] {
     const { endpoints, malformed } = endpointsOfSlice(slice, POD_PORT);
     this.malformedEndpoints += malformed;
+    const ports = Array.isArray(slice.ports) ? (slice.ports as Array<{ name?: unknown }>) : [];
+    const portName = ports[0]?.name;
+    this.sliceServices.set(sliceKey(slice), {
+      namespace: slice.metadata.namespace ?? '',
+      name: slice.metadata.labels?.['kubernetes.io/service-name'] ?? slice.metadata.name,
+      portName: typeof portName === 'string' ? portName : '',
+    });
     return endpoints;
+  }
+
+  /** The Service port the nodes' rules are written for: the configured one, else what the slices say. */
+  private serviceRef(): ServicePortRef {
+    const fromSlices = this.sliceServices.values().next();
+    const seen = fromSlices.done ? undefined : fromSlices.value;
+    const service = this.options.service;
+    return {
+      namespace: service?.namespace ?? seen?.namespace ?? 'default',
+      name: service?.name ?? seen?.name ?? 'service',
+      portName: service?.portName ?? seen?.portName ?? '',
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
+import type { ConnectionLog, TrackedConnection } from './connection-log';
 import type { ConntrackTable } from './conntrack';
 import { type Endpoint, RoundRobin } from './endpoints';
 import type { NodeRecorder } from './ground-truth';
@@ -11,6 +12,8 @@ export interface NodeProxyOptions {
   port?: number;
   pods: PodDirectory;
   conntrack: ConntrackTable;
+  /** Where each connection's conntrack entry is kept as the node's kernel would list it (the node's evidence). */
+  connections?: ConnectionLog | undefined;
   recorder: NodeRecorder;
   now: () => number;
   /**
@@ -127,8 +130,17 @@ export class NodeProxy {
     client.once('close', () => this.clients.delete(client));
 
     const flow = o.conntrack.enabled ? o.conntrack.flowKey(client.remoteAddress, client.remotePort) : '';
-    const steered = o.conntrack.enabled ? o.conntrack.lookup(flow, startedAt) : undefined;
-    const endpoint = steered ?? this.roundRobin.pick(this.endpoints);
+    const leftover = o.conntrack.enabled ? o.conntrack.lookup(flow, startedAt) : undefined;
+    const endpoint = leftover?.endpoint ?? this.roundRobin.pick(this.endpoints);
+    const tracked = o.connections?.connecting({
+      clientAddress: client.remoteAddress ?? '?',
+      clientPort: client.remotePort ?? 0,
+      serviceAddress: o.host,
+      servicePort: this.boundPort,
+      endpoint: endpoint ? { address: endpoint.address, port: endpoint.port } : undefined,
+      startedAt,
+      reused: leftover ? { createdAt: leftover.createdAt, expiresAt: leftover.expiresAt } : undefined,
+    });
     if (!endpoint) {
       // No endpoints: kube-proxy's REJECT rule answers at once.
       client.resetAndDestroy();
@@ -137,12 +149,13 @@ export class NodeProxy {
     }
 
     const upstream = connect({ host: endpoint.address, port: endpoint.port, noDelay: true });
-    const conntrack = steered !== undefined;
+    const conntrack = leftover !== undefined;
     // Each connection's outcome is recorded exactly once, by whichever of these happens first.
     let connected = false;
     let settled = false;
     upstream.once('connect', () => {
       connected = true;
+      if (tracked) o.connections?.established(tracked, o.now());
       if (client.destroyed) return;
       // Plain forwarding rather than pipe(): fewer listeners and objects per connection, and probe
       // requests and answers are far below any buffer limit (backpressure is still honoured below).
@@ -165,24 +178,29 @@ export class NodeProxy {
     upstream.on('end', () => client.end());
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) {
+        if (tracked) o.connections?.reset(tracked, o.now());
         if (!client.destroyed) client.resetAndDestroy();
         return;
       }
       settled = true;
       if (!connected) {
-        this.connectFailed(client, endpoint, flow, startedAt, conntrack, error);
+        this.connectFailed(client, endpoint, flow, startedAt, conntrack, error, tracked);
         return;
       }
+      if (tracked) o.connections?.reset(tracked, o.now());
       this.record(endpoint, startedAt, conntrack, 'reset');
       if (!client.destroyed) client.resetAndDestroy();
     });
-    upstream.once('close', () => {
+    upstream.once('close', (hadError) => {
       // The pod closed without a byte of answer (it exited between accept and response).
       if (!settled && connected) {
         settled = true;
+        if (tracked) o.connections?.reset(tracked, o.now());
         this.record(endpoint, startedAt, conntrack, 'reset');
         if (!client.destroyed) client.resetAndDestroy();
+        return;
       }
+      if (tracked && connected && !hadError) o.connections?.closed(tracked, o.now());
     });
     client.once('close', () => {
       // The client gave up before any answer: from where it stands, a timeout.
@@ -200,14 +218,26 @@ export class NodeProxy {
     o.recorder.request({ at: o.now(), startedAt, via: o.nodeName, outcome, pod: pod?.name ?? endpoint.pod, revision: pod?.revision, stale: false, conntrack });
   }
 
-  private connectFailed(client: Socket, endpoint: Endpoint, flow: string, startedAt: number, conntrack: boolean, error: NodeJS.ErrnoException): void {
+  private connectFailed(
+    client: Socket,
+    endpoint: Endpoint,
+    flow: string,
+    startedAt: number,
+    conntrack: boolean,
+    error: NodeJS.ErrnoException,
+    tracked: TrackedConnection | undefined,
+  ): void {
     const o = this.options;
     const now = o.now();
-    if (o.conntrack.enabled) o.conntrack.recordFailure(flow, endpoint, now);
+    if (o.conntrack.enabled) o.conntrack.recordFailure(flow, endpoint, startedAt, now);
     const pod = o.pods.get(endpoint.address);
     // Anything but a refusal (no listener) would be a lab fault; treat it as the network losing the SYN.
     const failure: DeadEndpointFailure =
       error.code === 'ECONNREFUSED' ? deadEndpointFailure(endpoint, o.nodeName, o.pods, this.icmpAllowed) : 'timeout';
+    // A RST comes back from the pod's own node only; a remote refusal is a (rate-limited) ICMP error,
+    // which conntrack does not count as a reply.
+    const local = (pod?.nodeName ?? endpoint.nodeName) === o.nodeName;
+    if (tracked) o.connections?.failed(tracked, failure === 'refused' && local ? 'refused' : 'unanswered', now);
     o.recorder.request({ at: now, startedAt, via: o.nodeName, outcome: failure, pod: pod?.name ?? endpoint.pod, revision: pod?.revision, stale: false, conntrack });
     switch (failure) {
       case 'refused':

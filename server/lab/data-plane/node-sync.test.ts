@@ -119,11 +119,24 @@ describe('NodeSync (a node applying EndpointSlice changes)', () => {
     sync.onSliceChange(v([endpoint('a', false), endpoint('bb')], 3000)); // a terminates: syncs at once
     vi.advanceTimersByTime(100);
     sync.onSliceChange(v([endpoint('bb'), endpoint('ccc', false)], 3100)); // a gone, ccc not ready
-    sync.onSliceChange(v([endpoint('bb'), endpoint('ccc')], 3200)); // ccc ready: waits for a token
+    sync.onSliceChange(v([endpoint('bb'), endpoint('ccc')], 3200)); // ccc ready: no token left, waits until 1 s after the last sync
     vi.advanceTimersByTime(3000);
     const apps = truth.snapshot().applications;
     expect(apps.find((x) => x.pod === 'a' && x.change === 'removed')).toMatchObject({ changedAt: 3000, appliedAt: 3000 });
-    expect(apps.find((x) => x.pod === 'ccc')).toMatchObject({ change: 'added', changedAt: 3200, appliedAt: 4000, lagMs: 800 });
+    expect(apps.find((x) => x.pod === 'ccc')).toMatchObject({ change: 'added', changedAt: 3200, appliedAt: 4100, lagMs: 900 });
+  });
+
+  it('counts every sync and when the last one ran and was queued, as kube-proxy exports them', () => {
+    const v = versions();
+    const { sync } = setup({ kind: 'fixed', ms: 100 }, 1000);
+    sync.initialise(new Map(), 0);
+    expect(sync.syncMetrics).toMatchObject({ syncs: 1, lastSyncAt: 0, lastQueuedAt: undefined, endpointChanges: 0 });
+    sync.onSliceChange(v([endpoint('a')], 500));
+    sync.onSliceChange(v([endpoint('a'), endpoint('bb')], 550));
+    vi.advanceTimersByTime(600); // t=600: the first arrives and syncs at once
+    vi.advanceTimersByTime(50); // t=650: the second arrives, the burst's second token syncs it at once
+    expect(sync.syncMetrics).toMatchObject({ syncs: 3, lastSyncAt: 650, lastQueuedAt: 650, endpointChanges: 2 });
+    expect(sync.syncMetrics.durationCounts.reduce((a, b) => a + b, 0)).toBe(3);
   });
 
   it('stop cancels what is in flight', () => {

@@ -1,6 +1,7 @@
 import type { LabClock } from '../lab-clock';
 import { type Endpoint, routedEndpoints } from './endpoints';
 import type { EndpointApplication, NodeRecorder } from './ground-truth';
+import { type SyncMetrics, durationSlot, emptySyncMetrics } from './kube-proxy-metrics-text';
 import { type CutOffWindow, type LagModel, deliveryTime, sampleLag, seedFromName, seededRandom } from './lag-model';
 import { SyncRunner, type TimerHost } from './sync-runner';
 
@@ -9,6 +10,11 @@ export interface NodeSyncOptions {
   lag: LagModel;
   /** Scenario ms (kube-proxy's minSyncPeriod). */
   minSyncPeriodMs: number;
+  /**
+   * Scenario ms between syncs when nothing asks for one (the runner's maxInterval). Default one hour, what
+   * kube-proxy's iptables mode passes; a periodic sync changes no rule but counts, as on a real node.
+   */
+  syncPeriodMs?: number;
   /** Scenario ms after the epoch (see DataPlane.markEpoch) during which nothing reaches the node. */
   cutOff?: { fromMs: number; toMs: number } | undefined;
   clock: LabClock;
@@ -72,6 +78,7 @@ export class NodeSync {
   private readonly runner: SyncRunner;
   private readonly cutOff: CutOffWindow | undefined;
   private stopped = false;
+  private readonly metrics = emptySyncMetrics();
 
   constructor(private readonly options: NodeSyncOptions) {
     const clock = options.clock;
@@ -83,11 +90,17 @@ export class NodeSync {
       setTimer: (callback, delayMs) => clock.setTimeout(callback, clock.scenario(delayMs)),
       clearTimer: (handle) => clock.clearTimeout(handle as NodeJS.Timeout),
     };
-    this.runner = new SyncRunner(() => this.sync(), clock.real(options.minSyncPeriodMs), timers);
+    const minMs = clock.real(options.minSyncPeriodMs);
+    this.runner = new SyncRunner(() => this.sync(), minMs, timers, 2, Math.max(minMs, clock.real(options.syncPeriodMs ?? 3_600_000)));
   }
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** What the node's kube-proxy would export about its syncs (read-only view; the node keeps it current). */
+  get syncMetrics(): SyncMetrics {
+    return this.metrics;
   }
 
   /** Cut-off windows count from here (the lab calls it when a rollout starts). */
@@ -151,18 +164,23 @@ export class NodeSync {
         else this.pendingFlips.set(key, change.sentAt);
       }
       this.firstPendingAt ??= change.sentAt;
+      this.metrics.endpointChanges++;
       delivered = true;
     }
     if (this.queueHead > 64 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
       this.queueHead = 0;
     }
-    if (delivered) this.runner.request();
+    if (delivered) {
+      this.metrics.lastQueuedAt = now;
+      this.runner.request();
+    }
     this.armDelivery();
   }
 
   private sync(): void {
     if (this.stopped) return;
+    const started = performance.now();
     const now = this.options.clock.now();
     const all: Endpoint[] = [];
     for (const endpoints of this.slices.values()) for (const e of endpoints) all.push(e);
@@ -182,5 +200,11 @@ export class NodeSync {
     const programmed = [...desired.values()];
     this.options.program(programmed);
     this.options.recorder.synced(now, programmed.map((e) => e.key), applications);
+    const tookSeconds = (performance.now() - started) / 1000;
+    const m = this.metrics;
+    m.syncs++;
+    m.lastSyncAt = now;
+    m.durationSumSeconds += tookSeconds;
+    m.durationCounts[durationSlot(tookSeconds)] = (m.durationCounts[durationSlot(tookSeconds)] ?? 0) + 1;
   }
 }

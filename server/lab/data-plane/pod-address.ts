@@ -15,6 +15,9 @@ import { randomInt } from 'node:crypto';
  */
 export const POD_PORT = 8080;
 
+/** The lab's pod network, as kube-proxy's --cluster-cidr names it. */
+export const POD_CIDR = '127.64.0.0/10';
+
 const FIRST = 64 << 16; // 127.64.0.0
 const SIZE = 64 << 16; // up to 127.127.255.255
 

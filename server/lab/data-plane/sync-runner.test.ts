@@ -30,24 +30,48 @@ class ManualTimers implements TimerHost {
   }
 }
 
-function setup(minIntervalMs: number) {
+function setup(minIntervalMs: number, maxIntervalMs?: number) {
   const timers = new ManualTimers();
   const syncs: number[] = [];
-  const runner = new SyncRunner(() => syncs.push(timers.now()), minIntervalMs, timers);
+  const runner = new SyncRunner(() => syncs.push(timers.now()), minIntervalMs, timers, 2, maxIntervalMs);
   return { timers, syncs, runner };
 }
 
 describe('SyncRunner (minSyncPeriod with a burst of 2)', () => {
-  it('syncs twice at once, then waits for the next token', () => {
+  it('syncs twice at once, then defers to minInterval after the last run (as BoundedFrequencyRunner.tryRun)', () => {
     const { timers, syncs, runner } = setup(1000);
     runner.request();
     timers.advance(100);
     runner.request();
     timers.advance(100);
-    runner.request(); // bucket empty: due when a whole token has refilled, 1000 ms after the first
+    runner.request(); // bucket empty: deferred to the last run (100) + minInterval, not to when a token is due (1000)
     runner.request(); // coalesces into the pending sync
     timers.advance(2000);
-    expect(syncs).toEqual([0, 100, 1000]);
+    expect(syncs).toEqual([0, 100, 1100]);
+  });
+
+  it('runs every maxInterval with no request, and a run re-arms the periodic timer', () => {
+    const { timers, syncs, runner } = setup(1000, 5000);
+    timers.advance(5000);
+    expect(syncs).toEqual([5000]);
+    timers.advance(2000);
+    runner.request(); // at 7000: runs, and the next periodic run is 5 s from here
+    timers.advance(5000);
+    expect(syncs).toEqual([5000, 7000, 12_000]);
+  });
+
+  it('a deferred run replaces the periodic timer, which counts again from that run', () => {
+    const { timers, syncs, runner } = setup(1000, 1500);
+    runner.request();
+    runner.request(); // t=0: two tokens, two runs; periodic due at 1500
+    timers.advance(200);
+    runner.request(); // deferred to 0 + 1000, sooner than the periodic 1500
+    timers.advance(3000);
+    expect(syncs).toEqual([0, 0, 1000, 2500]);
+  });
+
+  it('refuses a maxInterval below minInterval', () => {
+    expect(() => setup(1000, 500)).toThrow(/maxIntervalMs/);
   });
 
   it('refills one token per period, up to two', () => {
