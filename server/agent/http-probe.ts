@@ -1,4 +1,6 @@
-import { type Agent, request } from 'node:http';
+import { type Agent, type ClientRequestArgs, Agent as HttpAgent, request } from 'node:http';
+import { type NetConnectOpts, type Socket, createConnection } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ProbeResult } from '../../lib/probes/probe-run-accumulator';
 
 export interface ProbeTarget {
@@ -6,8 +8,57 @@ export interface ProbeTarget {
   timeoutMs: number;
   /** Where the serving pod names itself: a response header (default X-Cutover-Pod) or a JSON field. */
   identity: { header: string; jsonField?: string | undefined };
-  /** A keep-alive agent to reuse connections; undefined opens a new connection for each request. */
+  /**
+   * A keep-alive agent to reuse connections; undefined opens a new connection for each request. Only a
+   * `ConnectionTrackingAgent` lets a probe on a new pooled connection say which connection it opened.
+   */
   agent?: Agent | undefined;
+}
+
+/** The TCP connection a probe opened, as the node's conntrack keys it (original direction). */
+export interface ConnectionTuple {
+  localAddress?: string | undefined;
+  localPort: number;
+  /** The address connected to: the Service's, before any DNAT. */
+  remoteAddress: string;
+  remotePort: number;
+}
+
+/** One probe and, when it opened a new connection whose source port was seen, that connection. */
+export interface ProbeAttempt {
+  result: ProbeResult;
+  connection?: ConnectionTuple | undefined;
+}
+
+const connections = new WeakMap<Duplex, ConnectionTuple>();
+
+/**
+ * Notes a socket's source port once its connect() has been issued. The port exists from then on, but a
+ * failed connection destroys its handle before 'error' is emitted (socket.localPort is undefined there),
+ * and reading localPort before connect() caches port 0: so it is read on the tick right after the
+ * 'connectionAttempt' event (Node >= 20.12), whose connect() call runs synchronously after the emit.
+ */
+function trackConnection(socket: Socket): void {
+  socket.on('connectionAttempt', (ip: string, port: number) => {
+    process.nextTick(() => {
+      const localPort = socket.localPort;
+      if (localPort === undefined || localPort === 0) return;
+      connections.set(socket, { localAddress: socket.localAddress, localPort, remoteAddress: ip, remotePort: port });
+    });
+  });
+}
+
+function trackedConnection(options: ClientRequestArgs): Duplex {
+  const socket = createConnection(options as NetConnectOpts);
+  trackConnection(socket);
+  return socket;
+}
+
+/** A keep-alive agent whose new connections are tracked like the probe's own, so failures on them can be looked up. */
+export class ConnectionTrackingAgent extends HttpAgent {
+  override createConnection(options: ClientRequestArgs): Duplex {
+    return trackedConnection(options);
+  }
 }
 
 const MAX_BODY = 64 * 1024;
@@ -31,20 +82,36 @@ function classifyError(error: NodeJS.ErrnoException): ProbeResult['outcome'] {
  * chose a pod), on the agent's clock.
  */
 export function probeOnce(target: ProbeTarget, now: () => number = Date.now): Promise<ProbeResult> {
+  return probeAttempt(target, now).then((attempt) => attempt.result);
+}
+
+/**
+ * `probeOnce`, also saying which new connection the request opened (local address and port, the address
+ * connected to), so the node's conntrack entry of a failure can be found. A request on a reused
+ * keep-alive connection reports none: the data plane chose its pod when that connection was opened.
+ */
+export function probeAttempt(target: ProbeTarget, now: () => number = Date.now): Promise<ProbeAttempt> {
   const time = now();
   const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
+    let socket: Duplex | undefined;
     const finish = (result: Omit<ProbeResult, 'time' | 'latencyMs'>) => {
       if (settled) return;
       settled = true;
-      resolve({ ...result, time, latencyMs: Math.round((performance.now() - started) * 100) / 100 });
+      const connection = socket && !req.reusedSocket ? connections.get(socket) : undefined;
+      resolve({ result: { ...result, time, latencyMs: Math.round((performance.now() - started) * 100) / 100 }, connection });
     };
     const req = request(target.url, {
       method: 'GET',
-      agent: target.agent ?? false,
       headers: target.agent ? { connection: 'keep-alive' } : { connection: 'close' },
       timeout: target.timeoutMs,
+      // Without an agent, Node opens the request's own connection with `createConnection` (with `agent:
+      // false` it would make a fresh Agent and ignore it).
+      ...(target.agent ? { agent: target.agent } : { createConnection: trackedConnection }),
+    });
+    req.on('socket', (s) => {
+      socket = s;
     });
     const deadline = setTimeout(() => {
       finish({ outcome: 'timeout' });
