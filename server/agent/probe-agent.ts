@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { type Socket, io } from 'socket.io-client';
-import { AGENTS_NAMESPACE, type AgentToServerEvents, type ServerToAgentEvents } from '../../lib/agent-contract';
+import { AGENTS_NAMESPACE, type AgentToServerEvents, type ProxySync, type ServerToAgentEvents } from '../../lib/agent-contract';
 import { ProbeRunAccumulator } from '../../lib/probes/probe-run-accumulator';
 import { BatchBuffer } from './batch-buffer';
-import { probeOnce } from './http-probe';
+import { type CommandRunner, execCommandRunner } from './command-runner';
+import { type ConntrackReader, commandConntrackReader, urlConntrackReader } from './conntrack-reader';
+import { type AttributionStats, FailureAttributor } from './failure-attribution';
+import { ConnectionTrackingAgent, probeAttempt } from './http-probe';
 import { KubeProxySyncWatcher } from './kube-proxy-metrics';
+import { type RulesSource, createEndpointsReader, createRoutingReader, ruleServiceOf } from './rules-reader';
+import type { ServiceAddress } from './service-routing';
+
+/** Where a failed probe's conntrack entry is read: the node's `conntrack` tool, or a URL serving its lines. */
+export type ConntrackSource = { read: 'command' } | { read: 'url'; url: string };
 
 export interface ProbeAgentOptions {
   serverUrl: string;
@@ -25,6 +33,19 @@ export interface ProbeAgentOptions {
   /** Runs held while the server is unreachable; past this the oldest are dropped and counted. */
   maxBufferedRuns?: number;
   kubeProxyMetricsUrl?: string | undefined;
+  /** How often kube-proxy's metrics are polled for syncs (default 200 ms). */
+  syncPollMs?: number | undefined;
+  /**
+   * The node's Service rules, read after each kube-proxy sync so the sync carries the endpoints the node
+   * routes the Service to. Needs `kubeProxyMetricsUrl` (the syncs are what is read at).
+   */
+  rules?: RulesSource | undefined;
+  /** The Service address looked up in the rules (default: the target URL's host, resolved, and port). */
+  ruleService?: ServiceAddress | undefined;
+  /** Where a failed probe's connection is looked up, to say which endpoint the node's DNAT chose. */
+  conntrack?: ConntrackSource | undefined;
+  /** Runs the node's tools (iptables-save, nft, ipvsadm, conntrack); default `execFile` with a timeout (5 s for rules, 1 s for conntrack). */
+  commandRunner?: CommandRunner | undefined;
   now?: () => number;
   onError?: (message: string) => void;
 }
@@ -35,7 +56,12 @@ export interface ProbeAgentStats {
   buffered: number;
   droppedResults: number;
   connected: boolean;
+  /** Conntrack lookups of failed probes, when a conntrack source is configured. */
+  conntrack?: AttributionStats;
 }
+
+/** Lookups bounded this tightly so the agent's stop (which waits for them) stays short. */
+const CONNTRACK_TIMEOUT_MS = 1000;
 
 /**
  * Probes a Service from one node and pushes the results, compacted to runs, to the Cutover server.
@@ -51,7 +77,9 @@ export class ProbeAgent {
   private probeTimer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private syncWatcher: KubeProxySyncWatcher | undefined;
-  private proxySyncs: number[] = [];
+  private readonly attributor: FailureAttributor | undefined;
+  private readonly commandRunner: CommandRunner;
+  private proxySyncs: ProxySync[] = [];
   private batchSeq = 0;
   private sending = false;
   private stopping = false;
@@ -63,7 +91,25 @@ export class ProbeAgent {
     this.now = options.now ?? Date.now;
     this.buffer = new BatchBuffer(options.maxBufferedRuns ?? 100_000);
     this.target = new URL(options.target);
-    this.httpAgent = options.keepAlive ? new HttpAgent({ keepAlive: true, maxSockets: 8 }) : undefined;
+    this.httpAgent = options.keepAlive ? new ConnectionTrackingAgent({ keepAlive: true, maxSockets: 8 }) : undefined;
+    if (options.rules && !options.kubeProxyMetricsUrl) throw new Error("the node's rules are read at each kube-proxy sync: set kubeProxyMetricsUrl too");
+    // A rules dump of a large cluster takes a while to print; conntrack lookups get their own tighter bound.
+    this.commandRunner = options.commandRunner ?? execCommandRunner({ timeoutMs: 5000 });
+    const conntrack = options.conntrack ? this.conntrackReader(options.conntrack) : undefined;
+    this.attributor = conntrack ? new FailureAttributor(conntrack, { onError: options.onError }) : undefined;
+  }
+
+  private conntrackReader(source: ConntrackSource): ConntrackReader {
+    switch (source.read) {
+      case 'command':
+        return commandConntrackReader(this.options.commandRunner ?? execCommandRunner({ timeoutMs: CONNTRACK_TIMEOUT_MS, maxBytes: 1024 * 1024 }), this.now);
+      case 'url':
+        return urlConntrackReader(source.url, { now: this.now, timeoutMs: CONNTRACK_TIMEOUT_MS });
+      default: {
+        const unreachable: never = source;
+        throw new Error(`unknown conntrack source ${JSON.stringify(unreachable)}`);
+      }
+    }
   }
 
   start(): void {
@@ -86,14 +132,29 @@ export class ProbeAgent {
     this.probeTimer = setInterval(() => this.probe(), this.options.intervalMs);
     this.batchTimer = setInterval(() => this.cutBatch(), this.options.batchMs ?? 250);
     if (this.options.kubeProxyMetricsUrl) {
-      this.syncWatcher = new KubeProxySyncWatcher(this.options.kubeProxyMetricsUrl, 200, (t) => this.proxySyncs.push(t), this.options.onError);
+      const rules = this.options.rules;
+      const readEndpoints = rules
+        ? createEndpointsReader(
+            createRoutingReader({ source: rules, service: ruleServiceOf(this.target, this.options.ruleService), run: this.commandRunner }),
+            this.options.onError,
+          )
+        : undefined;
+      this.syncWatcher = new KubeProxySyncWatcher({
+        url: this.options.kubeProxyMetricsUrl,
+        pollMs: this.options.syncPollMs,
+        onSync: (sync) => this.proxySyncs.push(sync),
+        onError: this.options.onError,
+        readEndpoints,
+        now: this.now,
+      });
       this.syncWatcher.start();
     }
   }
 
   private probe(): void {
     this.stats.probesSent++;
-    const done = probeOnce(
+    // A failure's conntrack lookup runs after the probe, off the schedule: the next probe does not wait.
+    const done = probeAttempt(
       {
         url: this.target,
         timeoutMs: this.options.timeoutMs,
@@ -101,7 +162,9 @@ export class ProbeAgent {
         agent: this.httpAgent,
       },
       this.now,
-    ).then((result) => this.accumulator.add(result));
+    )
+      .then((attempt) => (this.attributor ? this.attributor.attribute(attempt) : attempt.result))
+      .then((result) => this.accumulator.add(result));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }
@@ -145,6 +208,7 @@ export class ProbeAgent {
       buffered: this.buffer.size,
       droppedResults: this.buffer.totalDropped,
       connected: this.socket?.connected ?? false,
+      ...(this.attributor ? { conntrack: this.attributor.stats() } : {}),
     };
   }
 
@@ -153,8 +217,9 @@ export class ProbeAgent {
     this.stopping = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
     if (this.batchTimer) clearInterval(this.batchTimer);
-    this.syncWatcher?.stop();
-    await Promise.race([Promise.all(this.inFlight), sleep(this.options.timeoutMs + 100)]);
+    const watcherStopped = this.syncWatcher?.stop();
+    const lookupMs = this.attributor ? CONNTRACK_TIMEOUT_MS + 100 : 0;
+    await Promise.race([Promise.all([...this.inFlight, watcherStopped]), sleep(this.options.timeoutMs + 100 + lookupMs)]);
     this.cutBatch();
     const deadline = this.now() + drainMs;
     while (this.buffer.size > 0 && this.now() < deadline) {

@@ -1,0 +1,134 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { execCommandRunner } from './command-runner';
+import { commandConntrackReader, urlConntrackReader } from './conntrack-reader';
+import { FailureAttributor } from './failure-attribution';
+import { type ProbeAttempt, probeAttempt } from './http-probe';
+
+const identity = { header: 'X-Cutover-Pod' };
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups.length = 0;
+});
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A loopback port nothing listens on: connections to it are refused, as to a dead pod on the node. */
+async function closedPort(): Promise<string> {
+  const { server, url } = await listen(() => {});
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `${url}/`;
+}
+
+/**
+ * The conntrack source a lab node proxy serves: `GET ?sport=N` answers `conntrack -L` lines for that
+ * source port. Here every connection "was DNATed" to 10.244.2.9:8080, `age` seconds ago.
+ */
+async function conntrackServer(options: { age: number; delayMs?: number; status?: number }) {
+  const requests: number[] = [];
+  const { url } = await listen((req, res) => {
+    const sport = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('sport'));
+    requests.push(sport);
+    setTimeout(() => {
+      if (options.status) {
+        res.writeHead(options.status).end();
+        return;
+      }
+      const target = new URL(lastTarget);
+      res.end(
+        `tcp      6 118 SYN_SENT src=127.0.0.1 dst=${target.hostname} sport=${sport} dport=${target.port} [UNREPLIED] src=10.244.2.9 dst=127.0.0.1 sport=8080 dport=${sport} mark=0 delta-time=${options.age} use=1\n` +
+          'conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n',
+      );
+    }, options.delayMs ?? 0);
+  });
+  return { url, requests };
+}
+
+let lastTarget = 'http://127.0.0.1:1/';
+
+async function failedProbe(target?: string): Promise<ProbeAttempt> {
+  lastTarget = target ?? (await closedPort());
+  const attempt = await probeAttempt({ url: new URL(lastTarget), timeoutMs: 500, identity });
+  expect(attempt.result.outcome).toBe('refused');
+  return attempt;
+}
+
+describe('FailureAttributor', () => {
+  it("names the endpoint of a failed probe's connection, found by its real source port", async () => {
+    const conntrack = await conntrackServer({ age: 0 });
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url));
+    const attempt = await failedProbe();
+    expect(attempt.connection).toMatchObject({ localAddress: '127.0.0.1', remoteAddress: '127.0.0.1', remotePort: Number(new URL(lastTarget).port) });
+    const result = await attributor.attribute(attempt);
+    expect(conntrack.requests).toEqual([attempt.connection?.localPort]);
+    // A fresh entry read right away is not provably the attempt's own: reuse stays unknown (absent).
+    expect(result).toEqual({ ...attempt.result, endpoint: '10.244.2.9:8080' });
+    expect(attributor.stats()).toMatchObject({ lookups: 1, attributed: 1, reused: 0 });
+  });
+
+  it('marks a connection that matched a leftover entry as reused', async () => {
+    const conntrack = await conntrackServer({ age: 9 });
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url));
+    const result = await attributor.attribute(await failedProbe());
+    expect(result).toMatchObject({ endpoint: '10.244.2.9:8080', reusedConntrack: true });
+    expect(attributor.stats()).toMatchObject({ attributed: 1, reused: 1 });
+  });
+
+  it('does not look up served probes: the pod names itself', async () => {
+    const conntrack = await conntrackServer({ age: 0 });
+    const pod = await listen((_req, res) => res.writeHead(200, { 'X-Cutover-Pod': 'web-1' }).end('ok'));
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url));
+    const attempt = await probeAttempt({ url: new URL(`${pod.url}/`), timeoutMs: 500, identity });
+    expect(await attributor.attribute(attempt)).toEqual(attempt.result);
+    expect(attempt.result).toMatchObject({ outcome: 'served', pod: 'web-1' });
+    expect(conntrack.requests).toEqual([]);
+  });
+
+  it('runs at most maxInFlight lookups: failures past that are recorded unattributed, at once', async () => {
+    const conntrack = await conntrackServer({ age: 0, delayMs: 300 });
+    const errors: string[] = [];
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { maxInFlight: 2, onError: (m) => errors.push(m) });
+    const target = await closedPort();
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => failedProbe(target)));
+    const started = Date.now();
+    const pending = attempts.map((a) => attributor.attribute(a));
+    const skipped = await Promise.race([Promise.all(pending.slice(2)), new Promise<'late'>((r) => setTimeout(() => r('late'), 200))]);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(skipped).not.toBe('late');
+    const results = await Promise.all(pending);
+    expect(results.filter((r) => r.endpoint !== undefined)).toHaveLength(2);
+    expect(attributor.stats()).toMatchObject({ lookups: 2, attributed: 2, skippedBusy: 4 });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('counts and reports a failing source once, and never throws', async () => {
+    const conntrack = await conntrackServer({ age: 0, status: 500 });
+    const errors: string[] = [];
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { onError: (m) => errors.push(m) });
+    for (let i = 0; i < 3; i++) {
+      const attempt = await failedProbe();
+      expect(await attributor.attribute(attempt)).toEqual(attempt.result);
+    }
+    expect(attributor.stats()).toMatchObject({ lookups: 3, failed: 3 });
+    expect(errors).toEqual([expect.stringMatching(/^conntrack lookup failed: GET .*sport=\d+: HTTP 500$/)]);
+  });
+
+  it('stops looking up for good when the conntrack tool is missing, and says so once', async () => {
+    const missing = execCommandRunner();
+    const errors: string[] = [];
+    const attributor = new FailureAttributor(
+      commandConntrackReader((file, args) => missing(`/nonexistent/${file}`, args)),
+      { onError: (m) => errors.push(m) },
+    );
+    for (let i = 0; i < 3; i++) await attributor.attribute(await failedProbe());
+    expect(attributor.stats()).toMatchObject({ lookups: 1, failed: 1, disabled: expect.stringContaining('not installed') });
+    expect(errors).toEqual([expect.stringMatching(/^conntrack lookups disabled: \/nonexistent\/conntrack -L -p tcp .*not installed/)]);
+  });
+});
