@@ -6,6 +6,7 @@ import type { RetentionPolicy } from '../events/event-hub';
 import { labRoutes } from '../http/lab-routes';
 import { recordingsRoutes } from '../http/recordings-routes';
 import { LabCluster } from '../lab/lab-cluster';
+import { type LabEvidence, labAgentEvidence } from '../lab/lab-evidence';
 import type { Scenario } from '../lab/scenarios/scenario-schema';
 import { type Logger, createLogger } from '../logger';
 import { RecordingStore } from '../recording/recording-store';
@@ -16,8 +17,11 @@ import { ProbeSource } from '../sources/probe/probe-source';
 import type { Source } from '../sources/source';
 
 export interface SessionOptions {
-  /** Start the embedded lab and watch it (its kubeconfig replaces `kube.kubeConfig`). */
-  lab?: { scenario?: string | Scenario; timeScale?: number; kubeconfigOut?: string };
+  /**
+   * Start the embedded lab and watch it (its kubeconfig replaces `kube.kubeConfig`). `evidence`: what the
+   * lab's agents read from their node besides the Service's answers (default 'node-rules': everything).
+   */
+  lab?: { scenario?: string | Scenario; timeScale?: number; kubeconfigOut?: string; evidence?: LabEvidence };
   /** What to watch: a real cluster's kubeConfig (required unless `lab` or `replay`), a namespace (default the lab's, or all) and a label selector. */
   kube?: { kubeConfig?: KubeConfig; namespace?: string; selector?: string };
   /**
@@ -55,10 +59,11 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Logger): ProbeAgent[] {
+function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Logger, evidence: LabEvidence): ProbeAgent[] {
   if (!lab.dataPlane) return [];
   const dataPlane = lab.dataPlane;
-  // One agent per node probes the Service through that node's proxy: the real agent code.
+  // One agent per node probes the Service through that node's proxy, and reads the node's kube-proxy
+  // metrics, rules and conntrack entries from the node's evidence server: the real agent code.
   return lab.nodes.map(
     (node) =>
       new ProbeAgent({
@@ -71,6 +76,7 @@ function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Lo
         timeoutMs: 900,
         keepAlive: false,
         identityHeader: 'X-Cutover-Pod',
+        ...labAgentEvidence(evidence, dataPlane.nodeEvidence(node)),
         onError: (message) => logger.debug({ node }, message),
       }),
   );
@@ -159,7 +165,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       cleanups.push(() => started.stop());
     }
 
-    const agents = lab && options.agentToken ? labAgents(lab, server, options.agentToken, logger) : [];
+    const agents = lab && options.agentToken ? labAgents(lab, server, options.agentToken, logger, options.lab?.evidence ?? 'node-rules') : [];
     for (const agent of agents) agent.start();
 
     let stopping: Promise<void> | undefined;

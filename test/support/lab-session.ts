@@ -8,6 +8,7 @@ import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } fr
 import { ProbeAgent } from '../../server/agent/probe-agent';
 import type { AppServer } from '../../server/app-server';
 import type { LabCluster } from '../../server/lab/lab-cluster';
+import type { LabEvidence } from '../../server/lab/lab-evidence';
 import { type Scenario, type ScenarioInput, scenarioSchema } from '../../server/lab/scenarios/scenario-schema';
 import { createLogger } from '../../server/logger';
 import { startSession } from '../../server/session/start-session';
@@ -85,15 +86,24 @@ export interface LabSession {
   stop(): Promise<void>;
 }
 
+export interface LabSessionOptions {
+  /**
+   * What the agents read from their node besides the Service's answers: 'node-rules' (kube-proxy's sync
+   * metrics, the NAT rules and conntrack: the default), 'attributed-failures' (conntrack only) or
+   * 'responses' (nothing), so a test can measure with each kind of evidence alone.
+   */
+  evidence?: LabEvidence;
+}
+
 /**
  * The wiring of `cutover serve --lab --no-web` (server/cli/serve-command.ts): the lab, an app server with
  * the kube and probe sources, one in-process probe agent per lab node through that node's proxy, and a
  * browser-like /ui client.
  */
-export async function startLabSession(scenario: Scenario, timeScale: number): Promise<LabSession> {
+export async function startLabSession(scenario: Scenario, timeScale: number, options: LabSessionOptions = {}): Promise<LabSession> {
   // Wired exactly as `cutover serve --lab` is (no pages, no recording): the product's own session code.
   const session = await startSession({
-    lab: { scenario, timeScale },
+    lab: { scenario, timeScale, ...(options.evidence !== undefined ? { evidence: options.evidence } : {}) },
     agentToken: randomBytes(24).toString('base64url'),
     port: 0,
     logger: createLogger(process.env.CUTOVER_LOG_LEVEL ?? 'warn'),
