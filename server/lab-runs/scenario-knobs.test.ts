@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labKnobOverridesSchema, labKnobsSchema } from '../../lib/lab-knobs';
-import { loadScenario } from '../lab/scenarios/scenario-loader';
+import { listScenarios, loadScenario } from '../lab/scenarios/scenario-loader';
 import { deploymentManifest } from '../lab/scenarios/scenario-manifests';
 import { KnobError, applyKnobs, knobsOf, worstLagMs } from './scenario-knobs';
 
@@ -29,7 +29,9 @@ describe('lab knobs of a scenario', () => {
   });
 
   it('every built-in scenario gives knobs the schema accepts in full (or without surge under Recreate)', async () => {
-    for (const name of ['broken', 'fixed', 'load-balancer', 'never-ready', 'singleton-recreate', 'singleton-rolling', 'straggler-node']) {
+    const names = await listScenarios();
+    expect(names).toContain('straggler-dies');
+    for (const name of names) {
       const knobs = knobsOf(await loadScenario(name));
       expect(labKnobOverridesSchema.safeParse(knobs).success, name).toBe(true);
       if (knobs.maxSurge !== undefined) expect(labKnobsSchema.safeParse(knobs).success, name).toBe(true);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { lookupConnection, parseConntrackText } from '../../agent/conntrack-entries';
+import { iptablesServiceRouting } from '../../agent/iptables-rules';
+import { parseKubeProxyMetrics } from '../../agent/kube-proxy-metrics';
 import { ConnectionLog } from './connection-log';
-import { renderConntrackLine } from './conntrack-text';
+import { renderConntrackLine, renderConntrackList } from './conntrack-text';
 import { base32, endpointChainName, renderIptablesSave, serviceChainName, statisticProbability } from './iptables-save';
 import { emptySyncMetrics, formatGoFloat, renderSyncMetrics } from './kube-proxy-metrics-text';
 
@@ -175,5 +178,45 @@ describe('ConnectionLog (a node proxy’s conntrack entries)', () => {
     expect(log.entries(1001).map((l) => l.original.sport)).toEqual([3, 4, 5]);
     expect(log.entriesForPort(1, 1001)).toEqual([]);
     expect(log.entriesForPort(5, 1001)).toHaveLength(1);
+  });
+});
+
+describe("round trip: what the lab writes, the probe agent's readers read back", () => {
+  it('the rules route the Service to exactly the endpoints written, in order; no endpoints reads as such', () => {
+    const endpoints = [
+      { address: '127.64.0.7', port: 8080 },
+      { address: '127.64.0.8', port: 8080 },
+    ];
+    const text = renderIptablesSave({ service, address: '127.0.0.1', port: 41_234, endpoints, clusterCidr: '127.64.0.0/10', savedAt });
+    expect(iptablesServiceRouting(text, { address: '127.0.0.1', port: 41_234 })).toEqual({ kind: 'routed', endpoints: ['127.64.0.7:8080', '127.64.0.8:8080'] });
+    // Another node proxy's port is another Service address: not in these rules.
+    expect(iptablesServiceRouting(text, { address: '127.0.0.1', port: 41_235 })).toEqual({ kind: 'absent' });
+    const none = renderIptablesSave({ service, address: '127.0.0.1', port: 41_234, endpoints: [], clusterCidr: '127.64.0.0/10', savedAt });
+    expect(iptablesServiceRouting(none, { address: '127.0.0.1', port: 41_234 })).toEqual({ kind: 'absent' });
+  });
+
+  it('the metrics read back as the sync time (ms) and the sync count', () => {
+    const m = emptySyncMetrics();
+    m.syncs = 7;
+    m.durationCounts[0] = 7;
+    m.lastSyncAt = 1_764_864_525_123;
+    expect(parseKubeProxyMetrics(renderSyncMetrics(m))).toEqual({ lastSyncMs: 1_764_864_525_123, syncCount: 7 });
+  });
+
+  it('a conntrack entry is found by the probe’s source port, names its DNAT target, and a reused one reads as reused', () => {
+    const timeouts = { established: 432_000_000, timeWait: 120_000, close: 10_000, synSent: 10_000 };
+    const log = new ConnectionLog(timeouts);
+    const base = { clientAddress: '127.0.0.1', serviceAddress: '127.0.0.1', servicePort: 36_011, endpoint: { address: '127.64.0.9', port: 8080 } };
+    log.failed(log.connecting({ ...base, clientPort: 40_000, startedAt: 10_000 }), 'unanswered', 10_001);
+    log.failed(log.connecting({ ...base, clientPort: 40_002, startedAt: 13_500, reused: { createdAt: 10_000, expiresAt: 20_000 } }), 'unanswered', 13_501);
+    const text = renderConntrackList(log.entries(14_000));
+    expect(parseConntrackText(text)).toMatchObject({ unreadable: 0, entries: [{ state: 'SYN_SENT', ageSeconds: 4 }, { state: 'SYN_SENT', ageSeconds: 4 }] });
+    const connection = (localPort: number) => ({ localAddress: '127.0.0.1', localPort, remoteAddress: '127.0.0.1', remotePort: 36_011 });
+    const times = (attemptedAt: number) => ({ attemptedAt, readStartedAt: 13_990, readEndedAt: 14_000 });
+    expect(lookupConnection(text, connection(40_002), times(13_500))).toEqual({ kind: 'found', endpoint: '127.64.0.9:8080', reused: true, ageSeconds: 4 });
+    // The failed attempt's own entry: made by it (age ~4 s for a 4 s old attempt), not a reuse.
+    expect(lookupConnection(text, connection(40_000), times(10_000))).toMatchObject({ kind: 'found', endpoint: '127.64.0.9:8080' });
+    expect(lookupConnection(text, connection(40_000), times(10_000))).not.toMatchObject({ reused: true });
+    expect(lookupConnection(text, connection(40_004), times(13_900))).toEqual({ kind: 'not-found' });
   });
 });

@@ -5,7 +5,7 @@ describe('scenario files', () => {
   it('lists the built-in scenarios and every one validates', async () => {
     const names = await listScenarios();
     expect(names).toEqual(
-      expect.arrayContaining(['broken', 'fixed', 'singleton-rolling', 'singleton-recreate', 'never-ready', 'straggler-node', 'load-balancer']),
+      expect.arrayContaining(['broken', 'fixed', 'singleton-rolling', 'singleton-recreate', 'never-ready', 'straggler-node', 'straggler-dies', 'load-balancer']),
     );
     for (const name of names) {
       const scenario = await loadScenario(name);
@@ -28,6 +28,18 @@ describe('scenario files', () => {
     const fixed = await loadScenario('fixed');
     const worst = Math.max(...fixed.nodes.map((n) => (n.lag.kind === 'jitter' ? n.lag.maxMs : n.lag.ms)));
     expect((fixed.deployment.preStop?.seconds ?? 0) * 1000).toBeGreaterThan(worst);
+  });
+
+  it('straggler-dies is the real capture: one node syncing every 10 s, pods that die at SIGTERM without a preStop', async () => {
+    const s = await loadScenario('straggler-dies');
+    expect(s.nodes.map((n) => [n.name, n.minSyncPeriodMs])).toEqual([
+      ['node-a', 1000],
+      ['node-b', 1000],
+      ['node-c', 10_000],
+    ]);
+    expect(s.deployment).toMatchObject({ replicas: 3, strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }, shutdown: 'immediate' });
+    expect(s.deployment.readinessProbe).toBeDefined();
+    expect(s.deployment.preStop).toBeUndefined();
   });
 
   it('names every bad field in its error', () => {
