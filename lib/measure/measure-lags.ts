@@ -1,7 +1,7 @@
 import type { FoldState } from '../fold/fold-types';
 import { bound, type Bound } from './bound';
 import { addressesOf, type AttributedRun, type PodView } from './deployment-view';
-import { addressOf, additionFromRules, removalFromRules, ruleSyncs } from './node-rules';
+import { additionFromRules, removalFromRules, ruleSyncs } from './node-rules';
 import { nextProbeAfter } from './probe-neighbours';
 import { elsewhereAfter, elsewhereBefore, firstUnattributedFailure, lastUnattributedFailure, requestsForConfidence, routedRequests } from './routed-requests';
 import { isNewPod, type RolloutView } from './select-rollouts';
@@ -208,7 +208,7 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
         continue;
       }
       if (!Number.isFinite(firstRouted)) continue;
-      const index = routedRequests(state, node, addressOf);
+      const index = routedRequests(state, node);
       if (!index) continue;
       const possible = firstUnattributedFailure(index, readyFrom, firstRouted);
       const lo = elsewhereBefore(index, possible ?? firstRouted, ctx.needed(firstRouted), isTargetOf(p, addresses)) ?? -Infinity;
@@ -267,7 +267,7 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
         continue;
       }
       if (!seen) continue;
-      const index = routedRequests(state, node, addressOf);
+      const index = routedRequests(state, node);
       if (!index) continue;
       const lastPossible = Math.max(seen.last, lastUnattributedFailure(index, seen.last, r.windowEnd) ?? -Infinity);
       const latest = elsewhereAfter(index, lastPossible, ctx.needed(r.windowEnd), isTargetOf(p, addresses)) ?? Infinity;

@@ -1,4 +1,5 @@
 import type { FoldState, NodeProbeTrack } from '../fold/fold-types';
+import { nodeIndex } from './node-index';
 
 /**
  * Send times of each node's probes around a given one: where "first not seen" (removal) and "last not
@@ -14,8 +15,6 @@ interface NodeProbeTimes {
   /** Largest last probe of the runs up to each index (in `starts` order). */
   maxEnds: Float64Array;
 }
-
-const cache = new WeakMap<FoldState, { version: number; nodes: Map<string, NodeProbeTimes> }>();
 
 /** Both in arrival order: the runs not stable-merged (as stored) and the runs as sent that were. */
 function sentRuns(track: NodeProbeTrack): { firsts: Float64Array; lasts: Float64Array } {
@@ -60,18 +59,7 @@ function build(track: NodeProbeTrack): NodeProbeTimes {
   return { starts, maxEnds };
 }
 
-function timesOf(state: FoldState, node: string): NodeProbeTimes | undefined {
-  let entry = cache.get(state);
-  if (!entry || entry.version !== state.version) cache.set(state, (entry = { version: state.version, nodes: new Map() }));
-  let times = entry.nodes.get(node);
-  if (!times) {
-    const track = state.nodes.get(node);
-    if (!track) return undefined;
-    times = build(track);
-    entry.nodes.set(node, times);
-  }
-  return times;
-}
+const timesOf = nodeIndex(build);
 
 /** Number of starts before `t` (or at it, when `inclusive`). */
 function countStarts(starts: Float64Array, t: number, inclusive: boolean): number {

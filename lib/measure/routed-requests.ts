@@ -1,4 +1,6 @@
-import type { FoldState, NodeProbeTrack } from '../fold/fold-types';
+import type { NodeProbeTrack } from '../fold/fold-types';
+import { nodeIndex } from './node-index';
+import { addressOf } from './node-rules';
 
 /**
  * Evidence of the second and third kind (DESIGN.md, "Evidence and bounds"), as one index per node: the
@@ -35,7 +37,7 @@ export function attributedTo(address: string): string {
   return `@${address}`;
 }
 
-function build(track: NodeProbeTrack, addressOf: (endpoint: string) => string): RoutedRequests {
+function build(track: NodeProbeTrack): RoutedRequests {
   const known: Segment[] = [];
   const unattributed: Segment[] = [];
   let attributesFailures = false;
@@ -59,20 +61,8 @@ function build(track: NodeProbeTrack, addressOf: (endpoint: string) => string): 
   return { byLast, byFirst, unattributed, attributesFailures, spacing: Math.max(0, track.intervalMs - 1) };
 }
 
-const cache = new WeakMap<FoldState, { version: number; byNode: Map<string, RoutedRequests> }>();
-
-export function routedRequests(state: FoldState, node: string, addressOf: (endpoint: string) => string): RoutedRequests | undefined {
-  let entry = cache.get(state);
-  if (!entry || entry.version !== state.version) cache.set(state, (entry = { version: state.version, byNode: new Map() }));
-  let index = entry.byNode.get(node);
-  if (!index) {
-    const track = state.nodes.get(node);
-    if (!track) return undefined;
-    index = build(track, addressOf);
-    entry.byNode.set(node, index);
-  }
-  return index;
-}
+/** The node's index of routed requests (built once per fold version). */
+export const routedRequests = nodeIndex(build);
 
 /** First index whose key is > t. */
 function upperIndex(list: readonly Segment[], t: number, key: 'first' | 'last'): number {
