@@ -1,24 +1,12 @@
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/support/loopback-http';
 import { execCommandRunner } from './command-runner';
 import { commandConntrackReader, urlConntrackReader } from './conntrack-reader';
 import { FailureAttributor } from './failure-attribution';
 import { type ProbeAttempt, probeAttempt } from './http-probe';
 
 const identity = { header: 'X-Cutover-Pod' };
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
+const { listen, cleanups } = loopbackServers();
 
 /** A loopback port nothing listens on: connections to it are refused, as to a dead pod on the node. */
 async function closedPort(): Promise<string> {

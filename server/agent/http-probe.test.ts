@@ -1,21 +1,9 @@
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/support/loopback-http';
 import { ConnectionTrackingAgent, probeAttempt } from './http-probe';
 
 const identity = { header: 'X-Cutover-Pod' };
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { server, port: (server.address() as AddressInfo).port };
-}
+const { listen, cleanups } = loopbackServers();
 
 describe('probeAttempt: the connection a probe opened', () => {
   it('knows the source port of a refused connection, whose socket is gone by the error', async () => {

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { loopbackServers } from '../../test/support/loopback-http';
 import type { DataPlaneEvent, ProbeBatchEvent } from '../../lib/events/event-schema';
 import { createAppServer } from '../app-server';
 import { ProbeSource } from '../sources/probe/probe-source';
@@ -18,18 +17,7 @@ import { ProbeAgent } from './probe-agent';
 
 const TOKEN = 'test-token-0123456789';
 const SERVICE = { address: '10.96.81.227', port: 80 };
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups.length = 0;
-});
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
+const { listen, cleanups } = loopbackServers();
 
 /** A node as its agent reads it: kube-proxy's metrics, its iptables rules, its conntrack entries. */
 async function startNode(targetPort: number) {
