@@ -28,6 +28,9 @@ function sh(file: string, args: string[], input?: string): Promise<string> {
     const child = execFile(file, args, { timeout: 10_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${file} ${args.join(' ')}: ${(stderr || error.message).trim().split('\n')[0]}`)) : resolve(stdout),
     );
+    // A command that reads no input may exit before its stdin is closed: that EPIPE is not its failure
+    // (its exit status and stderr, above, say how it went).
+    child.stdin?.on('error', () => {});
     child.stdin?.end(input ?? '');
   });
 }
