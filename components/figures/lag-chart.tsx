@@ -18,8 +18,11 @@ const KINDS = [
   { key: 'add', label: 'worst add lag', colour: OKABE_ITO.orange },
 ] as const;
 
+/** A bound's end as text; an end nothing measured reads "?", never a number. */
+const endText = (ms: number): string => (Number.isFinite(ms) ? formatMs(ms) : '?');
+
 function boundText(value: number, error: readonly [number, number]): string {
-  return error[0] === 0 && error[1] === 0 ? formatMs(value) : `${formatMs(value)} (${formatMs(value - error[0])} – ${formatMs(value + error[1])})`;
+  return error[0] === 0 && error[1] === 0 ? formatMs(value) : `${formatMs(value)} (${endText(value - error[0])} – ${endText(value + error[1])})`;
 }
 
 /** A reference line's label, beside the line, turned to its left where it would run off the chart. */
@@ -46,7 +49,8 @@ export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: 
   const rowH = shown.length <= 6 ? 34 : Math.max(18, Math.min(34, Math.floor(440 / shown.length)));
   const height = TOP + shown.length * rowH + AXIS_H;
   const plotW = Math.max(100, width - LABEL_W - RIGHT);
-  const x = (ms: number) => LABEL_W + (Math.max(0, ms) / axis.max) * plotW;
+  // Clamped to the axis: a bound's unknown end (±∞) runs to the chart's edge.
+  const x = (ms: number) => LABEL_W + (Math.min(axis.max, Math.max(0, ms)) / axis.max) * plotW;
   const barH = Math.max(5, Math.floor((rowH - 6) / 2));
   const plotBottom = TOP + shown.length * rowH;
   const fontSize = rowH >= 22 ? 12 : 10;

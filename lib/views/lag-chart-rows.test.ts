@@ -47,3 +47,12 @@ describe('lag chart rows shown', () => {
     expect(lagChartShown(rows, 2).map((r) => r.node)).toEqual(['n2', 'n4']);
   });
 });
+
+describe('a lag whose bound has no upper end', () => {
+  it('sizes the axis by its value and never searches for a step forever', () => {
+    const rows: LagChartRow[] = [{ node: 'node-c', removal: 1_900, removalError: [1_920, Infinity], add: null, addError: [0, 0], dropped: 18 }];
+    expect(lagChartMax(rows, 0, 0)).toBe(1_900);
+    expect(lagAxis(Infinity)).toMatchObject({ max: 1000 });
+    expect(lagAxis(lagChartMax(rows, 5_000, 0)).max).toBe(5_000);
+  });
+});

@@ -22,9 +22,14 @@ export function lagChartRows(r: RolloutReport): LagChartRow[] {
   }));
 }
 
-/** The upper bound of a row's worst lag (either kind): what decides which nodes a crowded chart keeps. */
+/**
+ * The upper bound of a row's worst lag (either kind): what decides which nodes a crowded chart keeps and how
+ * long its axis is. A bound with no upper end (nothing showed the node had switched) counts by its value:
+ * the chart draws that end open, to the axis' end.
+ */
 function rowHi(r: LagChartRow): number {
-  return Math.max(r.removal === null ? 0 : r.removal + r.removalError[1], r.add === null ? 0 : r.add + r.addError[1]);
+  const hi = (value: number | null, above: number) => (value === null ? 0 : Number.isFinite(above) ? value + above : value);
+  return Math.max(hi(r.removal, r.removalError[1]), hi(r.add, r.addError[1]));
 }
 
 /**
@@ -48,7 +53,8 @@ const NICE = [1, 2, 2.5, 5];
 
 /** A 0-based axis just long enough for `maxMs`, ticks at a round step (at most `maxTicks` intervals). */
 export function lagAxis(maxMs: number, maxTicks = 10): LagAxis {
-  const top = maxMs > 0 ? maxMs : 1000;
+  // Never an endless search for a step: an axis with nothing finite to show is a second long.
+  const top = Number.isFinite(maxMs) && maxMs > 0 ? maxMs : 1000;
   let step = 1;
   for (let p = Math.floor(Math.log10(top / maxTicks)) - 1; ; p++) {
     const found = NICE.map((n) => n * 10 ** p).find((s) => Math.ceil(top / s - 1e-9) <= maxTicks);
