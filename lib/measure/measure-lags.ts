@@ -114,20 +114,27 @@ interface LagContext {
 }
 
 /**
- * Endpoints a node may have been choosing among from the rollout's start until `until`: every endpoint of
+ * Endpoints a node may have been choosing among from the rollout's start until a time: every endpoint of
  * the Deployment's Services that was ready or serving at some point of that. A lagging node's rules hold
- * some of each, so the union is the safe count.
+ * some of each, so the union is the safe count. Returned as a count by time: when each such endpoint
+ * first counts (its first ready or serving span that reaches into the rollout), sorted.
  */
-function routableEndpoints(state: FoldState, pods: readonly PodView[], r: RolloutView, until: number): number {
+function routableEndpoints(state: FoldState, pods: readonly PodView[], r: RolloutView): (until: number) => number {
   const services = new Set<string>();
   for (const p of pods) for (const s of p.endpoint?.serviceNames ?? []) services.add(`${p.lane.namespace}/${s}`);
-  let k = 0;
+  const counts: number[] = [];
   for (const e of state.endpoints.values()) {
     if (![...e.serviceNames].some((s) => services.has(`${e.namespace}/${s}`))) continue;
-    const during = (spans: readonly { from: number; to?: number }[]) => spans.some((i) => i.from <= until && (i.to ?? Infinity) >= r.startAt);
-    if (during(e.ready) || during(e.serving)) k++;
+    let since = Infinity;
+    for (const i of [...e.ready, ...e.serving]) if ((i.to ?? Infinity) >= r.startAt && i.from <= r.windowEnd) since = Math.min(since, Math.max(i.from, r.startAt));
+    if (Number.isFinite(since)) counts.push(since);
   }
-  return Math.max(1, k);
+  counts.sort((x, y) => x - y);
+  return (until) => {
+    let n = 0;
+    while (n < counts.length && (counts[n] ?? Infinity) <= until) n++;
+    return Math.max(1, n);
+  };
 }
 
 function lagContext(state: FoldState, r: RolloutView, pods: readonly PodView[]): LagContext {
@@ -141,6 +148,7 @@ function lagContext(state: FoldState, r: RolloutView, pods: readonly PodView[]):
     }
   }
   const needed = new Map<number, number>();
+  const routable = routableEndpoints(state, pods, r);
   const ruleNodes = new Set<string>();
   for (const sync of state.dataPlane) if (sync.endpoints !== undefined) ruleNodes.add(sync.node);
   return {
@@ -148,8 +156,9 @@ function lagContext(state: FoldState, r: RolloutView, pods: readonly PodView[]):
     r,
     ruleNodes,
     needed: (until) => {
-      let m = needed.get(until);
-      if (m === undefined) needed.set(until, (m = requestsForConfidence(routableEndpoints(state, pods, r, until), STATISTICAL_CONFIDENCE)));
+      const k = routable(until);
+      let m = needed.get(k);
+      if (m === undefined) needed.set(k, (m = requestsForConfidence(k, STATISTICAL_CONFIDENCE)));
       return m;
     },
     owned: (p) => {

@@ -111,16 +111,6 @@ export function surelyBefore(s: Segment, from: number, before: number, spacing: 
   return Math.max(0, Math.min(kMax, c) - Math.max(kMin, 1) + 1);
 }
 
-/** The smallest t in [lo, hi] with enough(t) (enough is monotone), to within 0.5 ms, rounded up to hi's side. */
-function searchUp(lo: number, hi: number, enough: (t: number) => boolean): number {
-  while (hi - lo > 0.5) {
-    const mid = (lo + hi) / 2;
-    if (enough(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
 /** How far from its starting point a statistical bound looks: requests beyond it are not counted (safe side). */
 const HORIZON_MS = 10 * 60_000;
 
@@ -129,18 +119,36 @@ const HORIZON_MS = 10 * 60_000;
  * other than `isTarget`'s; undefined when the node's requests never add up to that (within the horizon).
  */
 export function elsewhereAfter(index: RoutedRequests, from: number, needed: number, isTarget: (to: string | undefined) => boolean): number | undefined {
+  // Runs in order of their last probe, until their whole counts reach `needed` (by the last of them, that
+  // many surely went elsewhere): the answer is no later, and runs ending after it can only make it earlier,
+  // so leaving them out stays on the safe side and keeps the search to a handful of runs.
   const candidates: Segment[] = [];
   let latest = -Infinity;
-  for (let i = upperIndex(index.byLast, from, 'last'); i < index.byLast.length; i++) {
+  let whole = 0;
+  for (let i = upperIndex(index.byLast, from, 'last'); i < index.byLast.length && whole < needed; i++) {
     const s = index.byLast[i] as Segment;
     if (s.first > from + HORIZON_MS) continue;
     if (isTarget(s.to)) continue;
     candidates.push(s);
     latest = Math.max(latest, s.last);
+    whole += s.first > from ? s.count : 1;
   }
-  const count = (t: number) => candidates.reduce((sum, s) => sum + surelyAfter(s, from, t, index.spacing), 0);
-  if (!Number.isFinite(latest) || count(latest) < needed) return undefined;
-  return Math.ceil(searchUp(from, latest, (t) => count(t) >= needed));
+  if (!Number.isFinite(latest)) return undefined;
+  // Each probe surely after `from` at the latest its run's spacing allows; the needed-th of them is the
+  // first time by which `needed` surely went elsewhere (what surelyAfter counts, without searching).
+  const times: number[] = [];
+  for (const s of candidates) {
+    const c = s.count;
+    const sp = spacingOf(s, index.spacing);
+    for (let k = c; k >= 1; k--) {
+      const earliest = k === c ? s.last : s.first + (k - 1) * sp;
+      if (earliest <= from) break;
+      times.push(k === 1 ? s.first : s.last - (c - k) * sp);
+    }
+  }
+  if (times.length < needed) return undefined;
+  times.sort((a, b) => a - b);
+  return Math.ceil(times[needed - 1] as number);
 }
 
 /**
@@ -148,26 +156,34 @@ export function elsewhereAfter(index: RoutedRequests, from: number, needed: numb
  * elsewhere; undefined when there were not that many (within the horizon).
  */
 export function elsewhereBefore(index: RoutedRequests, before: number, needed: number, isTarget: (to: string | undefined) => boolean): number | undefined {
+  // Runs latest first, until their whole counts reach `needed` (as in elsewhereAfter, mirrored).
   const candidates: Segment[] = [];
   let earliest = Infinity;
-  for (let i = upperIndex(index.byFirst, before - 1e-9, 'first') - 1; i >= 0; i--) {
+  let whole = 0;
+  for (let i = upperIndex(index.byFirst, before - 1e-9, 'first') - 1; i >= 0 && whole < needed; i--) {
     const s = index.byFirst[i] as Segment;
     if (s.first >= before || s.last < before - HORIZON_MS || isTarget(s.to)) continue;
     if (s.first < before - HORIZON_MS) break;
     candidates.push(s);
     earliest = Math.min(earliest, s.first);
+    whole += s.last < before ? s.count : 1;
   }
-  const count = (t: number) => candidates.reduce((sum, s) => sum + surelyBefore(s, t, before, index.spacing), 0);
-  if (!Number.isFinite(earliest) || count(earliest) < needed) return undefined;
-  // The largest t with count(t) ≥ needed (count falls as t rises).
-  let lo = earliest;
-  let hi = before;
-  while (hi - lo > 0.5) {
-    const mid = (lo + hi) / 2;
-    if (count(mid) >= needed) lo = mid;
-    else hi = mid;
+  if (!Number.isFinite(earliest)) return undefined;
+  // Each probe surely sent before `before` at the earliest its run's spacing allows; the needed-th latest
+  // of them is the latest start from which `needed` surely went elsewhere (what surelyBefore counts).
+  const times: number[] = [];
+  for (const s of candidates) {
+    const c = s.count;
+    const sp = spacingOf(s, index.spacing);
+    for (let k = 1; k <= c; k++) {
+      const latest = k === 1 ? s.first : s.last - (c - k) * sp;
+      if (latest >= before) break;
+      times.push(k === c ? s.last : s.first + (k - 1) * sp);
+    }
   }
-  return Math.floor(lo);
+  if (times.length < needed) return undefined;
+  times.sort((a, b) => b - a);
+  return Math.floor(times[needed - 1] as number);
 }
 
 /** The last failed request with no known destination sent in (after, until]. */
