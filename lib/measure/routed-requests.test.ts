@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { elsewhereAfter, elsewhereBefore, requestsForConfidence, surelyAfter, surelyBefore, type RoutedRequests, type Segment } from './routed-requests';
+import { elsewhereAfter, elsewhereBefore, nthSmallest, requestsForConfidence, surelyAfter, surelyBefore, type RoutedRequests, type Segment } from './routed-requests';
 
 // Every placement of a run's probes that its spacing allows (one probe per `spacing` ms, ends exact):
 // "surely" counts must never exceed what any such placement puts in the window.
@@ -103,6 +103,19 @@ describe('where enough requests went elsewhere', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('nthSmallest', () => {
+  it('picks what sorting would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 200 }), fc.nat(), (values, k) => {
+        const n = k % values.length;
+        const sorted = [...values].sort((a, b) => a - b);
+        expect(nthSmallest([...values], n)).toBe(sorted[n]);
+      }),
+      { numRuns: 500 },
     );
   });
 });

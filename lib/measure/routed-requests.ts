@@ -111,6 +111,33 @@ export function surelyBefore(s: Segment, from: number, before: number, spacing: 
   return Math.max(0, Math.min(kMax, c) - Math.max(kMin, 1) + 1);
 }
 
+/**
+ * The n-th smallest (0-based) of `values`, reordering them (Hoare's selection): a statistical bound asks
+ * for one order statistic of a few hundred probe times per lag, and sorting them all cost most of a measure.
+ */
+export function nthSmallest(values: number[], n: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i++] = values[j] as number;
+        values[j--] = t;
+      }
+    }
+    if (n <= j) hi = j;
+    else if (n >= i) lo = i;
+    else break;
+  }
+  return values[n] as number;
+}
+
 /** How far from its starting point a statistical bound looks: requests beyond it are not counted (safe side). */
 const HORIZON_MS = 10 * 60_000;
 
@@ -127,7 +154,8 @@ export function elsewhereAfter(index: RoutedRequests, from: number, needed: numb
   let whole = 0;
   for (let i = upperIndex(index.byLast, from, 'last'); i < index.byLast.length && whole < needed; i++) {
     const s = index.byLast[i] as Segment;
-    if (s.first > from + HORIZON_MS) continue;
+    // Runs end in order: past the horizon nothing more is counted (a long one reaching back in is left out).
+    if (s.last > from + HORIZON_MS) break;
     if (isTarget(s.to)) continue;
     candidates.push(s);
     latest = Math.max(latest, s.last);
@@ -147,8 +175,7 @@ export function elsewhereAfter(index: RoutedRequests, from: number, needed: numb
     }
   }
   if (times.length < needed) return undefined;
-  times.sort((a, b) => a - b);
-  return Math.ceil(times[needed - 1] as number);
+  return Math.ceil(nthSmallest(times, needed - 1));
 }
 
 /**
@@ -182,8 +209,7 @@ export function elsewhereBefore(index: RoutedRequests, before: number, needed: n
     }
   }
   if (times.length < needed) return undefined;
-  times.sort((a, b) => b - a);
-  return Math.floor(times[needed - 1] as number);
+  return Math.floor(nthSmallest(times, times.length - needed));
 }
 
 /** The last failed request with no known destination sent in (after, until]. */
