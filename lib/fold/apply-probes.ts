@@ -5,7 +5,7 @@ import { addProbeSendTimes, createProbeSendTimes } from './probe-send-times';
 import { stableSince } from './stable-pod';
 
 /** The kind of a result (found by pod, then a scan of the few kinds seen from it; no key string per run). */
-function runKind(state: FoldState, pod: string, outcome: ProbeRunKind['outcome'], revision: string | null, status: number | null, target: string | undefined, endpoint: string | null, reused: boolean): ProbeRunKind {
+function runKind(state: FoldState, pod: string, outcome: ProbeRunKind['outcome'], revision: string | null, status: number | null, target: string | undefined, endpoint: string | null, reused: boolean | undefined): ProbeRunKind {
   let kinds = state.probeKinds.get(pod);
   if (!kinds) state.probeKinds.set(pod, (kinds = []));
   for (const kind of kinds) {
@@ -63,7 +63,7 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     const last = r[5];
     if (outcome !== 'served' && last > track.lastFailureAt) track.lastFailureAt = last;
     const endpoint = r[10] ?? null;
-    const reused = r[11] === true;
+    const reused = r[11];
     const kind = runKind(state, pod ?? '', outcome, r[2], r[3], target, endpoint, reused);
     const open = track.open;
     const match = open[kind.index];
@@ -94,7 +94,7 @@ export function applyProbeBatch(state: FoldState, e: ProbeBatchEvent): void {
     const run: ProbeRunRecord = { node: e.node, outcome, pod, revision: r[2], status: r[3], first, last, count: r[6], latMin: r[7], latMax: r[8], latSum: r[9], target, stableMerged: false };
     if (!steady) run.duringChange = true;
     if (endpoint !== null) run.endpoint = endpoint;
-    if (reused) run.reusedConntrack = true;
+    if (reused !== undefined) run.reusedConntrack = reused;
     track.runs.push(run);
     // Filled up to the slot, so the array never turns sparse (a dictionary) when a node meets a new kind late.
     while (open.length < kind.index) open.push(undefined);

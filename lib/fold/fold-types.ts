@@ -165,7 +165,8 @@ export interface ProbeRunKind {
   status: number | null;
   target: string | undefined;
   endpoint: string | null;
-  reusedConntrack: boolean;
+  /** As on the wire: true conntrack tail, false the rules' own choice, undefined not known. */
+  reusedConntrack: boolean | undefined;
   /** Its slot in every node's `open`. */
   index: number;
   /** `stableSince` of its pod, as of `stableAsOf` object events (it changes only with them). */

@@ -54,8 +54,9 @@ export interface Seen {
 export type SeenByPodAndNode = Map<string, Map<string, Seen>>;
 
 /**
- * Gathers SeenByPodAndNode run by run. Connections that matched a leftover conntrack entry are not the
- * rules routing there (conntrack tail) and are left out. A Deployment's runs come node by node: they are
+ * Gathers SeenByPodAndNode run by run. Only what the node's rules chose counts: a response (a pod's
+ * leftover conntrack entry only ever steers failed attempts), or a failure whose conntrack entry is known
+ * to be its own. One that matched a leftover entry (conntrack tail), or may have, is left out. A Deployment's runs come node by node: they are
  * gathered per node (one lookup of the pod per run), then turned round.
  */
 export class SeenCollector {
@@ -65,6 +66,7 @@ export class SeenCollector {
 
   add({ run, pod }: AttributedRun): void {
     if (!pod || run.reusedConntrack === true) return;
+    if (run.outcome !== 'served' && run.endpoint != null && run.reusedConntrack !== false) return;
     let seenAt = this.seenAt;
     if (run.node !== this.node || !seenAt) {
       this.node = run.node;

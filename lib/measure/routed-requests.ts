@@ -5,8 +5,9 @@ import { addressOf } from './node-rules';
 /**
  * Evidence of the second and third kind (DESIGN.md, "Evidence and bounds"), as one index per node: the
  * requests whose destination is known (served by a pod that named itself, or failed with the conntrack
- * DNAT target read, without reusing an older conntrack entry) and the failed requests whose destination
- * is not known. kube-proxy picks one of the k routed endpoints per connection at random, so a pod that is
+ * DNAT target read and known to have made its own entry) and the failed requests whose destination is not
+ * known (a DNAT target read from an entry that may have been older counts here: it may have been anyone's
+ * rules' choice). kube-proxy picks one of the k routed endpoints per connection at random, so a pod that is
  * not seen for a while may still be routed to; what can be said is how many requests provably went
  * elsewhere. Only a run's first and last probe are certain (results of a batch are merged), so a run
  * cut by a window counts as the probes at its ends only: counts are lower bounds, which keeps the
@@ -47,10 +48,13 @@ function build(track: NodeProbeTrack): RoutedRequests {
       // Served, or a failure that names its pod (a 5xx the pod answered itself).
       if (run.outcome !== 'served') attributesFailures = true;
       known.push({ first: run.first, last: run.last, count: run.count, to: run.pod ?? undefined });
-    } else if (run.endpoint != null) {
+    } else if (run.endpoint != null && run.reusedConntrack === false) {
       attributesFailures = true;
       known.push({ first: run.first, last: run.last, count: run.count, to: attributedTo(addressOf(run.endpoint)) });
-    } else unattributed.push({ first: run.first, last: run.last, count: run.count, to: undefined });
+    } else {
+      if (run.endpoint != null) attributesFailures = true;
+      unattributed.push({ first: run.first, last: run.last, count: run.count, to: undefined });
+    }
   }
   // A stable pod's runs merged during a rollout: each as sent, all served by a pod with nothing to transition.
   const sent = track.sent;

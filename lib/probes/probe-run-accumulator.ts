@@ -10,7 +10,7 @@ export interface ProbeResult {
   latencyMs: number;
   /** Where the node's data plane sent the connection (`address:port`), when the agent could read it. */
   endpoint?: string | undefined;
-  /** The connection matched an older conntrack entry instead of the node's current rules. */
+  /** True: matched an older conntrack entry (conntrack tail); false: made its own; undefined: not known. */
   reusedConntrack?: boolean | undefined;
 }
 
@@ -31,13 +31,13 @@ export class ProbeRunAccumulator {
     const revision = result.revision ?? null;
     const status = result.status ?? null;
     const endpoint = result.endpoint ?? null;
-    const reused = result.reusedConntrack === true;
-    const key = `${result.outcome}\u0000${pod ?? ''}\u0000${revision ?? ''}\u0000${status ?? ''}\u0000${endpoint ?? ''}\u0000${reused ? 1 : 0}`;
+    const reused = result.reusedConntrack;
+    const key = `${result.outcome}\u0000${pod ?? ''}\u0000${revision ?? ''}\u0000${status ?? ''}\u0000${endpoint ?? ''}\u0000${reused === undefined ? '' : reused ? 1 : 0}`;
     const run = this.open.get(key);
     const lat = Math.max(0, result.latencyMs);
     if (!run) {
       const fresh: ProbeRunTuple = [result.outcome, pod, revision, status, result.time, result.time, 1, lat, lat, lat];
-      if (reused) fresh.push(endpoint, true);
+      if (reused !== undefined) fresh.push(endpoint, reused);
       else if (endpoint !== null) fresh.push(endpoint);
       this.open.set(key, fresh);
       return;

@@ -15,8 +15,10 @@ export function isDropped(outcome: ProbeOutcome): boolean {
  * endpoint?, reusedConntrack?]. Times are server ms (already mapped from the agent's clock); latencies are
  * ms. `pod` is the pod that answered; `revision` what it reported of itself. The two optional elements
  * say where the node's data plane sent the connections, when the agent could read it (the conntrack DNAT
- * target, or the lab's proxy): `endpoint` as `address:port`, and `reusedConntrack` true when the
- * connection matched an older conntrack entry instead of the node's current rules (conntrack tail).
+ * target, or the lab's proxy): `endpoint` as `address:port`, and `reusedConntrack`: true when the
+ * connection matched an older conntrack entry instead of the node's current rules (conntrack tail), false
+ * when it made its own entry (so the node's rules chose the endpoint), absent when the agent could not
+ * tell (then the failure proves only that the rules chose the endpoint at most an entry's life ago).
  */
 export const probeRunTupleSchema = z
   .tuple([
@@ -50,13 +52,13 @@ export interface ProbeRun {
   latSum: number;
   /** The endpoint (`address:port`) the node's data plane sent these connections to, when known. */
   endpoint?: string | null;
-  /** The connections matched an older conntrack entry rather than the node's current rules. */
+  /** True: matched an older conntrack entry (conntrack tail); false: made their own; absent: not known. */
   reusedConntrack?: boolean;
 }
 
 export function toProbeRunTuple(run: ProbeRun): ProbeRunTuple {
   const t: ProbeRunTuple = [run.outcome, run.pod, run.revision, run.status, run.first, run.last, run.count, run.latMin, run.latMax, run.latSum];
-  if (run.reusedConntrack === true) t.push(run.endpoint ?? null, true);
+  if (run.reusedConntrack !== undefined) t.push(run.endpoint ?? null, run.reusedConntrack);
   else if (run.endpoint != null) t.push(run.endpoint);
   return t;
 }
@@ -64,6 +66,6 @@ export function toProbeRunTuple(run: ProbeRun): ProbeRunTuple {
 export function fromProbeRunTuple(t: ProbeRunTuple): ProbeRun {
   const run: ProbeRun = { outcome: t[0], pod: t[1], revision: t[2], status: t[3], first: t[4], last: t[5], count: t[6], latMin: t[7], latMax: t[8], latSum: t[9] };
   if (t[10] != null) run.endpoint = t[10];
-  if (t[11] === true) run.reusedConntrack = true;
+  if (t[11] !== undefined) run.reusedConntrack = t[11];
   return run;
 }

@@ -40,10 +40,15 @@ export interface EndpointSpec {
   ready: boolean;
   serving?: boolean;
   terminating?: boolean;
+  /** The pod's address in the slice (10.0.0.1 unless a test ties failures to it). */
+  address?: string;
 }
 
-/** Run as [outcome, pod | null, first, last, count] with latencies filled in. */
-export type RunSpec = [ProbeOutcome, string | null, number, number, number];
+/**
+ * Run as [outcome, pod | null, first, last, count, endpoint?, reusedConntrack?] with latencies filled in:
+ * `endpoint` the conntrack DNAT target (`address:port`) a failure was sent to, `reusedConntrack` as on the wire.
+ */
+export type RunSpec = [ProbeOutcome, string | null, number, number, number, string?, boolean?];
 
 /**
  * Hand-built event streams for table tests: raw objects go through the real slim projections, so what the
@@ -141,7 +146,7 @@ export class ScenarioBuilder {
     const object = slimEndpointSlice({
       metadata: { name: `${this.name}-abc`, namespace: this.namespace, uid: 'slice-uid', labels: { 'kubernetes.io/service-name': this.name } },
       endpoints: endpoints.map((e) => ({
-        addresses: ['10.0.0.1'],
+        addresses: [e.address ?? '10.0.0.1'],
         conditions: { ready: e.ready, serving: e.serving ?? e.ready, terminating: e.terminating ?? false },
         nodeName: e.node,
         targetRef: { kind: 'Pod', name: e.pod, uid: `uid-${e.pod}` },
@@ -151,18 +156,12 @@ export class ScenarioBuilder {
   }
 
   probes(t: number, node: string, runs: RunSpec[], intervalMs = 50, offsetUncertaintyMs = 0): this {
-    const tuples: ProbeRunTuple[] = runs.map(([outcome, pod, first, last, count]) => [
-      outcome,
-      pod,
-      null,
-      outcome === 'served' ? 200 : outcome === 'http-error' ? 503 : null,
-      this.t0 + first,
-      this.t0 + last,
-      count,
-      1,
-      2,
-      1.5 * count,
-    ]);
+    const tuples: ProbeRunTuple[] = runs.map(([outcome, pod, first, last, count, endpoint, reused]) => {
+      const t: ProbeRunTuple = [outcome, pod, null, outcome === 'served' ? 200 : outcome === 'http-error' ? 503 : null, this.t0 + first, this.t0 + last, count, 1, 2, 1.5 * count];
+      if (reused !== undefined) t.push(endpoint ?? null, reused);
+      else if (endpoint !== undefined) t.push(endpoint);
+      return t;
+    });
     return this.push({ type: 'probes', at: this.t0 + t, node, target: `${this.namespace}/${this.name}`, intervalMs, offsetUncertaintyMs, runs: tuples });
   }
 

@@ -48,6 +48,7 @@ const probeLine = z.object({
   error: z.string().optional(),
   target: z.string().optional(),
   ctStale: z.boolean().optional(),
+  ctNew: z.number().finite().optional(),
 });
 const syncSample = z.object({ t: z.number(), node: z.string(), lastSyncTs: z.number(), syncs: z.number(), svcEndpoints: z.array(z.string()).optional(), tRules: z.number().optional() });
 export type ProbeLine = z.infer<typeof probeLine>;
@@ -136,7 +137,10 @@ function probeEvents(folder: string, node: string, evidence: Evidence, pending: 
       if (p.status !== undefined) result.status = p.status;
       if (!p.ok && evidence !== 'responses' && p.target !== undefined) {
         result.endpoint = p.target;
+        // The probe saw conntrack's NEW event for its own connection (ctNew), or none because the SYN
+        // matched an older entry (ctStale): reuse is known either way, as an agent that follows NEW events knows it.
         if (p.ctStale === true) result.reusedConntrack = true;
+        else if (p.ctNew !== undefined) result.reusedConntrack = false;
       }
       acc.add(result);
     }
