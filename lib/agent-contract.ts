@@ -52,15 +52,20 @@ export const agentBatchSchema = z.object({
   target: z.string().max(2048),
   intervalMs: z.number().finite().positive(),
   runs: z.array(probeRunTupleSchema).max(AGENT_LIMITS.maxRunsPerBatch),
-  /** Results the agent had to throw away because its buffer was full while the server was unreachable. */
+  /** Results the agent had to throw away: its buffer was full while the server was unreachable, or the server refused a batch for what it held. */
   droppedResults: z.number().int().nonnegative().default(0),
+  /** Agent ms of the earliest dropped result: the gap for them starts there. */
+  droppedFrom: z.number().finite().optional(),
   /** kube-proxy syncs the agent saw on its node, in agent ms (a bare number: a sync time read alone, an upper bound). */
   proxySyncs: z.array(z.union([z.number().finite(), proxySyncSchema])).max(1000).default([]),
 });
 export type AgentBatch = z.infer<typeof agentBatchSchema>;
 export type AgentBatchInput = z.input<typeof agentBatchSchema>;
 
-export type BatchAck = { ok: true; batchSeq: number; duplicate: boolean } | { ok: false; error: string };
+export type BatchAck =
+  | { ok: true; batchSeq: number; duplicate: boolean }
+  /** `retryAfterMs`: refused for now (rate limit), not for what it holds: keep the batch, send it again after this long. */
+  | { ok: false; error: string; retryAfterMs?: number };
 
 export interface AgentToServerEvents {
   batch: (batch: AgentBatchInput, ack: (result: BatchAck) => void) => void;

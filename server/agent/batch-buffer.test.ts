@@ -28,4 +28,15 @@ describe('BatchBuffer', () => {
     expect(buffer.peek()).toMatchObject({ batchSeq: 2 });
     expect(buffer.peek()?.droppedResults).toBeUndefined();
   });
+
+  it('counts a discarded batch as dropped, from its earliest result, on the next batch sent', () => {
+    const buffer = new BatchBuffer(100);
+    buffer.push(batch(0, [['served', 'web-1', null, 200, 40, 60, 2, 1, 2, 3], ['timeout', null, null, null, 25, 25, 1, 0, 0, 0]]));
+    buffer.push(batch(1, [run(4)]));
+    buffer.discard();
+    expect(buffer.peek()).toMatchObject({ batchSeq: 1, droppedResults: 3, droppedFrom: 25 });
+    buffer.shift();
+    buffer.push(batch(2, [run(1)]));
+    expect(buffer.peek()?.droppedFrom).toBeUndefined();
+  });
 });

@@ -8,17 +8,25 @@ export class BatchBuffer {
   private readonly batches: AgentBatchInput[] = [];
   private runs = 0;
   private droppedResults = 0;
+  /** Agent time of the earliest result dropped since the last batch that got through. */
+  private droppedFrom: number | undefined;
 
   constructor(private readonly maxRuns: number) {}
 
   push(batch: AgentBatchInput): void {
     this.batches.push(batch);
     this.runs += batch.runs.length;
-    while (this.runs > this.maxRuns && this.batches.length > 1) {
-      const dropped = this.batches.shift();
-      if (!dropped) break;
-      this.runs -= dropped.runs.length;
-      for (const run of dropped.runs) this.droppedResults += run[6];
+    while (this.runs > this.maxRuns && this.batches.length > 1) this.discard();
+  }
+
+  /** Drops the first batch and counts its results as lost (the buffer is full, or the server refused what it holds). */
+  discard(): void {
+    const dropped = this.batches.shift();
+    if (!dropped) return;
+    this.runs -= dropped.runs.length;
+    for (const run of dropped.runs) {
+      this.droppedResults += run[6];
+      this.droppedFrom = Math.min(this.droppedFrom ?? run[4], run[4]);
     }
   }
 
@@ -26,7 +34,8 @@ export class BatchBuffer {
     const first = this.batches[0];
     if (!first) return undefined;
     // The loss is reported on the next batch that does get through.
-    return this.droppedResults > 0 ? { ...first, droppedResults: (first.droppedResults ?? 0) + this.droppedResults } : first;
+    if (this.droppedResults === 0) return first;
+    return { ...first, droppedResults: (first.droppedResults ?? 0) + this.droppedResults, ...(this.droppedFrom !== undefined ? { droppedFrom: this.droppedFrom } : {}) };
   }
 
   /** The first batch was acknowledged. */
@@ -35,6 +44,7 @@ export class BatchBuffer {
     if (!first) return;
     this.runs -= first.runs.length;
     this.droppedResults = 0;
+    this.droppedFrom = undefined;
   }
 
   get size(): number {

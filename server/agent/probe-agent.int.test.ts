@@ -85,6 +85,34 @@ describe('probe agent and probe source', () => {
     expect(deliveredBefore + probeCount(second)).toBe(stats.probesSent);
   });
 
+  it('loses nothing to the rate limiter when it probed long before the server came up', async () => {
+    const target = await startTarget();
+    cleanups.push(() => new Promise<void>((r) => target.server.close(() => r())));
+    // A port nothing listens on yet: the server comes up there later.
+    const reserved = await startCutover();
+    const port = Number(new URL(reserved.url).port);
+    await reserved.close();
+    // 55 s of 250 ms batches was 220 batches; here 150 batches of 30 ms (4.5 s), still past the limiter's
+    // burst of 100, cut at 33 a second so the backlog drains below its 50 a second.
+    const agent = new ProbeAgent({ serverUrl: `http://127.0.0.1:${port}`, token: TOKEN, node: 'node-late', target: target.url, intervalMs: 20, timeoutMs: 500, keepAlive: true, identityHeader: 'X-Cutover-Pod', batchMs: 30 });
+    agent.start();
+    await sleep(4500);
+    expect(agent.getStats().buffered).toBeGreaterThan(120);
+    const server = await startCutover(port);
+    cleanups.push(() => server.close());
+    for (let i = 0; i < 300 && (agent.getStats().buffered > 1 || !agent.getStats().connected); i++) await sleep(50);
+    await agent.stop();
+    const stats = agent.getStats();
+    expect(stats.buffered).toBe(0);
+    expect(stats.droppedResults).toBe(0);
+    expect(stats.batchesRetried).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    // The limiter did refuse batches: they were kept and sent again, so every result arrived and no gap was needed.
+    expect(metrics).toMatch(/cutover_rejected_inputs_total\{source="probe",reason="agent rate limit"\} [1-9]/);
+    expect(probeCount(server)).toBe(stats.probesSent);
+    expect(server.hub.since().filter((e) => e.type === 'gap')).toEqual([]);
+  });
+
   it('rejects agents without the token and malformed batches, counts them, and stores nothing from them', async () => {
     const server = await startCutover();
     cleanups.push(() => server.close());

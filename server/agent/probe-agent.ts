@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { type Socket, io } from 'socket.io-client';
-import { AGENTS_NAMESPACE, type AgentToServerEvents, type ProxySync, type ServerToAgentEvents } from '../../lib/agent-contract';
+import { AGENTS_NAMESPACE, type AgentToServerEvents, type BatchAck, type ProxySync, type ServerToAgentEvents } from '../../lib/agent-contract';
 import { ProbeRunAccumulator } from '../../lib/probes/probe-run-accumulator';
 import { BatchBuffer } from './batch-buffer';
 import { type CommandRunner, execCommandRunner } from './command-runner';
@@ -53,12 +53,17 @@ export interface ProbeAgentOptions {
 export interface ProbeAgentStats {
   probesSent: number;
   batchesAcknowledged: number;
+  /** Batches the server refused for now (rate limit) and that were sent again. */
+  batchesRetried: number;
   buffered: number;
   droppedResults: number;
   connected: boolean;
   /** Conntrack lookups of failed probes, when a conntrack source is configured. */
   conntrack?: AttributionStats;
 }
+
+/** Longest wait before sending a batch the server refused for now again, whatever its hint (1 s). */
+const MAX_RETRY_WAIT_MS = 1000;
 
 /** Lookups bounded this tightly so the agent's stop (which waits for them) stays short. */
 const CONNTRACK_TIMEOUT_MS = 1000;
@@ -85,7 +90,7 @@ export class ProbeAgent {
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
-  private stats = { probesSent: 0, batchesAcknowledged: 0 };
+  private stats = { probesSent: 0, batchesAcknowledged: 0, batchesRetried: 0 };
 
   constructor(private readonly options: ProbeAgentOptions) {
     this.now = options.now ?? Date.now;
@@ -187,14 +192,25 @@ export class ProbeAgent {
         const socket = this.socket;
         const batch = this.buffer.peek();
         if (!socket?.connected || !batch) return;
+        let ack: BatchAck;
         try {
-          const ack = await socket.timeout(5000).emitWithAck('batch', batch);
-          if (!ack.ok) this.options.onError?.(`server refused batch ${batch.batchSeq}: ${ack.error}`);
-          // A refused batch is not retried: it would be refused again.
-          this.buffer.shift();
-          if (ack.ok) this.stats.batchesAcknowledged++;
+          ack = await socket.timeout(5000).emitWithAck('batch', batch);
         } catch {
           return; // no answer in time: keep the batch, try again on the next cut or reconnect
+        }
+        if (ack.ok) {
+          this.buffer.shift();
+          this.stats.batchesAcknowledged++;
+        } else if (ack.retryAfterMs !== undefined) {
+          // Refused for now (the server's rate limit, e.g. a backlog sent at once after it came up), not for
+          // what it holds: kept and sent again after the server's hint. The buffer's bound still holds.
+          this.stats.batchesRetried++;
+          await sleep(Math.min(MAX_RETRY_WAIT_MS, Math.max(1, ack.retryAfterMs)));
+        } else {
+          // Refused for what it holds: it would be refused again. Its results are counted as dropped, so the
+          // next batch that gets through opens a gap for them.
+          this.options.onError?.(`server refused batch ${batch.batchSeq}: ${ack.error}`);
+          this.buffer.discard();
         }
       }
     } finally {

@@ -116,8 +116,9 @@ export class ProbeSource implements Source {
     socket.on('batch', (raw: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (result: BatchAck) => void) : () => {};
       if (!limiter.take()) {
+        // Counted, not lost: the agent keeps the batch and sends it again when a token is back.
         context.reject('agent rate limit');
-        return reply({ ok: false, error: 'rate limit exceeded: slow down' });
+        return reply({ ok: false, error: 'rate limit exceeded: slow down', retryAfterMs: limiter.msUntilNext() });
       }
       const parsed = agentBatchSchema.safeParse(raw);
       if (!parsed.success) {
@@ -172,8 +173,8 @@ export class ProbeSource implements Source {
             source: `${this.name}/${node}`,
             reason: 'agent-offline',
             node,
-            from: batch.runs[0] ? toServer(batch.runs[0][4]) : at,
-            detail: `agent ${agentId} dropped ${batch.droppedResults} results while the server was unreachable`,
+            from: batch.droppedFrom !== undefined ? toServer(batch.droppedFrom) : batch.runs[0] ? toServer(batch.runs[0][4]) : at,
+            detail: `agent ${agentId} dropped ${batch.droppedResults} results it could not deliver (its buffer full while the server was unreachable, or batches refused for what they held)`,
           });
         }
         reply({ ok: true, batchSeq: batch.batchSeq, duplicate: false });
