@@ -24,27 +24,29 @@ async function parseAgent(args: string[]): Promise<AgentFlags> {
 
 describe('cutover agent data-plane flags', () => {
   it('reads the rules with the node tool, conntrack with the command, and the Service address', async () => {
-    const flags = await parseAgent(['--kube-proxy-metrics', 'http://127.0.0.1:10249/metrics', '--rules', 'nft', '--service-address', '10.96.81.227:80', '--conntrack', '--sync-poll', '100']);
+    const flags = await parseAgent(['--kube-proxy-metrics', 'http://127.0.0.1:10249/metrics', '--rules', 'nft', '--service-address', '10.96.81.227:80', '--conntrack', '--conntrack-events', '--sync-poll', '100']);
     expect(agentOptionsFromFlags({ ...flags, token: 't', node: 'n' })).toMatchObject({
       rules: { format: 'nft', read: 'command' },
       ruleService: { address: '10.96.81.227', port: 80 },
       conntrack: { read: 'command' },
+      conntrackEvents: { read: 'command' },
       syncPollMs: 100,
       kubeProxyMetricsUrl: 'http://127.0.0.1:10249/metrics',
     });
   });
 
   it('reads both from URLs (the lab node proxies)', async () => {
-    const flags = await parseAgent(['--kube-proxy-metrics', 'http://127.0.0.1:9/metrics', '--rules-url', 'http://127.0.0.1:9/rules', '--rules-format', 'iptables', '--conntrack-url', 'http://127.0.0.1:9/conntrack']);
+    const flags = await parseAgent(['--kube-proxy-metrics', 'http://127.0.0.1:9/metrics', '--rules-url', 'http://127.0.0.1:9/rules', '--rules-format', 'iptables', '--conntrack-url', 'http://127.0.0.1:9/conntrack', '--conntrack-events-url', 'http://127.0.0.1:9/conntrack/events']);
     expect(agentOptionsFromFlags({ ...flags, token: 't', node: 'n' })).toMatchObject({
       rules: { format: 'iptables', read: 'url', url: 'http://127.0.0.1:9/rules' },
       conntrack: { read: 'url', url: 'http://127.0.0.1:9/conntrack' },
+      conntrackEvents: { read: 'url', url: 'http://127.0.0.1:9/conntrack/events' },
     });
   });
 
   it('leaves everything off by default', async () => {
     const options = agentOptionsFromFlags({ ...(await parseAgent([])), token: 't', node: 'n' });
-    expect(options).toMatchObject({ rules: undefined, conntrack: undefined, ruleService: undefined, syncPollMs: undefined });
+    expect(options).toMatchObject({ rules: undefined, conntrack: undefined, conntrackEvents: undefined, ruleService: undefined, syncPollMs: undefined });
   });
 
   it.each([
@@ -57,6 +59,7 @@ describe('cutover agent data-plane flags', () => {
     [['--rules', 'nft', '--rules-url', 'http://x/']],
     [['--conntrack', '--conntrack-url', 'http://x/']],
     [['--conntrack-url', 'not a url']],
+    [['--conntrack', '--conntrack-events', '--conntrack-events-url', 'http://x/']],
   ])('refuses %j as bad usage', async (args) => {
     await expect(parseAgent(args)).rejects.toBeInstanceOf(CommanderError);
   });
@@ -67,6 +70,7 @@ describe('cutover agent data-plane flags', () => {
     ['rules without kube-proxy metrics', { rules: 'iptables' }, /--kube-proxy-metrics/],
     ['a Service address without rules', { serviceAddress: { address: '10.96.1.1', port: 80 } }, /needs --rules/],
     ['no token', { token: undefined }, /token/],
+    ['conntrack events without conntrack lookups', { conntrackEvents: true }, /need --conntrack or --conntrack-url/],
   ] as const)('refuses %s', (_name, extra, message) => {
     const call = () => agentOptionsFromFlags({ ...base, ...extra }, {});
     expect(call).toThrow(InvalidArgumentError);

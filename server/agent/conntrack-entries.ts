@@ -43,14 +43,19 @@ export function parseConntrackText(text: string): ConntrackText {
   let unreadable = 0;
   for (const line of text.split('\n')) {
     if (!line.includes('src=')) continue;
-    const entry = parseEntry(line.trim().split(/\s+/));
+    const entry = parseConntrackEntry(line);
     if (entry === 'unreadable') unreadable++;
     else if (entry !== 'portless') entries.push(entry);
   }
   return { entries, unreadable };
 }
 
-function parseEntry(tokens: string[]): ConntrackEntry | 'portless' | 'unreadable' {
+/**
+ * One entry's text (a `conntrack -L` line, or what follows an event's `[NEW]`): 'portless' for ICMP, GRE
+ * and the like, which are readable but never a probe's connection. Pure.
+ */
+export function parseConntrackEntry(line: string): ConntrackEntry | 'portless' | 'unreadable' {
+  const tokens = line.trim().split(/\s+/);
   const protocolAt = tokens.findIndex((token, i) => L4_PROTOCOLS.has(token) && /^\d+$/.test(tokens[i + 1] ?? ''));
   const protocol = tokens[protocolAt];
   if (protocolAt < 0 || !protocol) return 'unreadable';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { ConntrackEventLine } from './conntrack-event-line';
+import { ConntrackEventLog, SETTLE_MS } from './conntrack-event-log';
 import { loopbackServers } from '../../test/support/loopback-http';
 import { execCommandRunner } from './command-runner';
 import { commandConntrackReader, urlConntrackReader } from './conntrack-reader';
 import { FailureAttributor } from './failure-attribution';
-import { type ProbeAttempt, probeAttempt } from './http-probe';
+import { type ConnectionTuple, type ProbeAttempt, probeAttempt } from './http-probe';
 
 const identity = { header: 'X-Cutover-Pod' };
 const { listen, cleanups } = loopbackServers();
@@ -19,7 +21,7 @@ async function closedPort(): Promise<string> {
  * The conntrack source a lab node proxy serves: `GET ?sport=N` answers `conntrack -L` lines for that
  * source port. Here every connection "was DNATed" to 10.244.2.9:8080, `age` seconds ago.
  */
-async function conntrackServer(options: { age: number; delayMs?: number; status?: number }) {
+async function conntrackServer(options: { age: number; delayMs?: number; status?: number; empty?: boolean }) {
   const requests: number[] = [];
   const { url } = await listen((req, res) => {
     const sport = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('sport'));
@@ -30,6 +32,10 @@ async function conntrackServer(options: { age: number; delayMs?: number; status?
         return;
       }
       const target = new URL(lastTarget);
+      if (options.empty) {
+        res.end('');
+        return;
+      }
       res.end(
         `tcp      6 118 SYN_SENT src=127.0.0.1 dst=${target.hostname} sport=${sport} dport=${target.port} [UNREPLIED] src=10.244.2.9 dst=127.0.0.1 sport=8080 dport=${sport} mark=0 delta-time=${options.age} use=1\n` +
           'conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n',
@@ -41,9 +47,9 @@ async function conntrackServer(options: { age: number; delayMs?: number; status?
 
 let lastTarget = 'http://127.0.0.1:1/';
 
-async function failedProbe(target?: string): Promise<ProbeAttempt> {
+async function failedProbe(target?: string, onConnection?: (c: ConnectionTuple) => void): Promise<ProbeAttempt> {
   lastTarget = target ?? (await closedPort());
-  const attempt = await probeAttempt({ url: new URL(lastTarget), timeoutMs: 500, identity });
+  const attempt = await probeAttempt({ url: new URL(lastTarget), timeoutMs: 500, identity, onConnection });
   expect(attempt.result.outcome).toBe('refused');
   return attempt;
 }
@@ -118,5 +124,101 @@ describe('FailureAttributor', () => {
     for (let i = 0; i < 3; i++) await attributor.attribute(await failedProbe());
     expect(attributor.stats()).toMatchObject({ lookups: 1, failed: 1, disabled: expect.stringContaining('not installed') });
     expect(errors).toEqual([expect.stringMatching(/^conntrack lookups disabled: \/nonexistent\/conntrack -L -p tcp .*not installed/)]);
+  });
+});
+
+/** The NEW event conntrack prints for `c`, `afterMs` after its connect(), DNATed to `endpoint`. */
+function newEventOf(c: ConnectionTuple, afterMs: number, endpoint = '10.244.2.9'): ConntrackEventLine {
+  return {
+    kind: 'event',
+    type: 'NEW',
+    at: (c.connectingAt ?? 0) + afterMs,
+    entry: {
+      protocol: 'tcp',
+      state: 'SYN_SENT',
+      original: { src: c.localAddress ?? '127.0.0.1', dst: c.remoteAddress, sport: c.localPort, dport: c.remotePort },
+      reply: { src: endpoint, dst: c.localAddress ?? '127.0.0.1', sport: 8080, dport: c.localPort },
+      ageSeconds: undefined,
+    },
+  };
+}
+
+/** A failed probe tracked by `log`, on a stream that was up before it (another connection's event). */
+async function trackedFailure(log: ConntrackEventLog): Promise<{ attempt: ProbeAttempt; connection: ConnectionTuple }> {
+  log.streamStarted();
+  log.line(newEventOf({ localPort: 1, remoteAddress: '10.96.0.1', remotePort: 443, connectingAt: Date.now() - 50 }, 0));
+  const attempt = await failedProbe(undefined, (c) => log.track(c));
+  if (!attempt.connection) throw new Error('the probe did not see its source port');
+  return { attempt, connection: attempt.connection };
+}
+
+/** A later connection of the agent, with its NEW event: the watermark past `c`. */
+function laterConnectionWithEvent(log: ConntrackEventLog, c: ConnectionTuple): void {
+  const later: ConnectionTuple = { ...c, localPort: c.localPort + 2, seq: (c.seq ?? 0) + 1000, connectingAt: (c.connectingAt ?? 0) + 50 };
+  log.track(later);
+  log.line(newEventOf(later, 1));
+}
+
+describe('FailureAttributor with conntrack NEW events', () => {
+  it('a failure whose connection has its own NEW event is reusedConntrack false: the rules chose the endpoint', async () => {
+    const conntrack = await conntrackServer({ age: 0 });
+    const log = new ConntrackEventLog();
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { events: log, eventWaitMs: 1000 });
+    const { attempt, connection } = await trackedFailure(log);
+    log.line(newEventOf(connection, 3));
+    // delta-time 0 alone could not tell (judgeReuse: unknown); the event can.
+    expect(await attributor.attribute(attempt)).toEqual({ ...attempt.result, endpoint: '10.244.2.9:8080', reusedConntrack: false });
+    expect(attributor.stats()).toMatchObject({ attributed: 1, fresh: 1, reused: 0 });
+    log.close();
+  });
+
+  it('an entry found with no NEW event while the events covered the attempt is reused, even at delta-time 0', async () => {
+    const conntrack = await conntrackServer({ age: 0 });
+    const log = new ConntrackEventLog();
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { events: log, eventWaitMs: 1000 });
+    const { attempt, connection } = await trackedFailure(log);
+    const started = Date.now();
+    const attributed = attributor.attribute(attempt);
+    laterConnectionWithEvent(log, connection);
+    expect(await attributed).toEqual({ ...attempt.result, endpoint: '10.244.2.9:8080', reusedConntrack: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SETTLE_MS - 5);
+    expect(attributor.stats()).toMatchObject({ attributed: 1, reused: 1, fresh: 0 });
+    log.close();
+  });
+
+  it("keeps judgeReuse's answer when the events cannot tell (no later event within the wait)", async () => {
+    for (const [age, reused] of [[9, true], [0, undefined]] as const) {
+      const conntrack = await conntrackServer({ age });
+      const log = new ConntrackEventLog();
+      const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { events: log, eventWaitMs: 150 });
+      const { attempt } = await trackedFailure(log);
+      const result = await attributor.attribute(attempt);
+      expect(result.reusedConntrack, `delta-time ${age}`).toBe(reused);
+      expect(result.endpoint).toBe('10.244.2.9:8080');
+      log.close();
+    }
+  });
+
+  it('an event and a lookup that disagree leave reuse unknown, counted', async () => {
+    const conntrack = await conntrackServer({ age: 0 });
+    const log = new ConntrackEventLog();
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { events: log, eventWaitMs: 1000 });
+    const { attempt, connection } = await trackedFailure(log);
+    log.line(newEventOf(connection, 3, '10.244.7.7'));
+    const result = await attributor.attribute(attempt);
+    expect(result).toEqual({ ...attempt.result, endpoint: '10.244.2.9:8080' });
+    expect(attributor.stats()).toMatchObject({ contradicted: 1, fresh: 0, reused: 0 });
+    log.close();
+  });
+
+  it('an entry already gone is still named by its NEW event', async () => {
+    const conntrack = await conntrackServer({ age: 0, empty: true });
+    const log = new ConntrackEventLog();
+    const attributor = new FailureAttributor(urlConntrackReader(conntrack.url), { events: log, eventWaitMs: 1000 });
+    const { attempt, connection } = await trackedFailure(log);
+    log.line(newEventOf(connection, 3));
+    expect(await attributor.attribute(attempt)).toEqual({ ...attempt.result, endpoint: '10.244.2.9:8080', reusedConntrack: false });
+    expect(attributor.stats()).toMatchObject({ notFound: 1, fromEvent: 1, fresh: 1 });
+    log.close();
   });
 });

@@ -13,6 +13,10 @@ export interface ProbeTarget {
    * `ConnectionTrackingAgent` lets a probe on a new pooled connection say which connection it opened.
    */
   agent?: Agent | undefined;
+  /** Called with each new connection the probe opens, once its source port is known (not with `agent`: give it to the agent). */
+  onConnection?: ((connection: ConnectionTuple) => void) | undefined;
+  /** Bind this source port (tests: to make a connection match the conntrack entry of an earlier one). */
+  localPort?: number | undefined;
 }
 
 /** The TCP connection a probe opened, as the node's conntrack keys it (original direction). */
@@ -22,6 +26,13 @@ export interface ConnectionTuple {
   /** The address connected to: the Service's, before any DNAT. */
   remoteAddress: string;
   remotePort: number;
+  /**
+   * The order this process issued its connect() calls in: the kernel handles a SYN within its connect()
+   * call, so a connection with a higher `seq` had its conntrack event (if any) queued after this one's.
+   */
+  seq?: number | undefined;
+  /** Realtime ms (Date.now, the clock conntrack stamps its events with) just before connect() was called. */
+  connectingAt?: number | undefined;
 }
 
 /** One probe and, when it opened a new connection whose source port was seen, that connection. */
@@ -31,6 +42,7 @@ export interface ProbeAttempt {
 }
 
 const connections = new WeakMap<Duplex, ConnectionTuple>();
+let nextSeq = 0;
 
 /**
  * Notes a socket's source port once its connect() has been issued. The port exists from then on, but a
@@ -38,26 +50,38 @@ const connections = new WeakMap<Duplex, ConnectionTuple>();
  * and reading localPort before connect() caches port 0: so it is read on the tick right after the
  * 'connectionAttempt' event (Node >= 20.12), whose connect() call runs synchronously after the emit.
  */
-function trackConnection(socket: Socket): void {
+function trackConnection(socket: Socket, onConnection: ((connection: ConnectionTuple) => void) | undefined): void {
   socket.on('connectionAttempt', (ip: string, port: number) => {
+    // Taken in the emit, which Node makes synchronously just before its connect() call.
+    const seq = nextSeq++;
+    const connectingAt = Date.now();
     process.nextTick(() => {
       const localPort = socket.localPort;
       if (localPort === undefined || localPort === 0) return;
-      connections.set(socket, { localAddress: socket.localAddress, localPort, remoteAddress: ip, remotePort: port });
+      const connection: ConnectionTuple = { localAddress: socket.localAddress, localPort, remoteAddress: ip, remotePort: port, seq, connectingAt };
+      connections.set(socket, connection);
+      onConnection?.(connection);
     });
   });
 }
 
-function trackedConnection(options: ClientRequestArgs): Duplex {
+function trackedConnection(options: ClientRequestArgs, onConnection?: (connection: ConnectionTuple) => void): Duplex {
   const socket = createConnection(options as NetConnectOpts);
-  trackConnection(socket);
+  trackConnection(socket, onConnection);
   return socket;
 }
 
 /** A keep-alive agent whose new connections are tracked like the probe's own, so failures on them can be looked up. */
 export class ConnectionTrackingAgent extends HttpAgent {
+  constructor(
+    options?: ConstructorParameters<typeof HttpAgent>[0],
+    private readonly onConnection?: (connection: ConnectionTuple) => void,
+  ) {
+    super(options);
+  }
+
   override createConnection(options: ClientRequestArgs): Duplex {
-    return trackedConnection(options);
+    return trackedConnection(options, this.onConnection);
   }
 }
 
@@ -108,7 +132,8 @@ export function probeAttempt(target: ProbeTarget, now: () => number = Date.now):
       timeout: target.timeoutMs,
       // Without an agent, Node opens the request's own connection with `createConnection` (with `agent:
       // false` it would make a fresh Agent and ignore it).
-      ...(target.agent ? { agent: target.agent } : { createConnection: trackedConnection }),
+      ...(target.agent ? { agent: target.agent } : { createConnection: (options: ClientRequestArgs) => trackedConnection(options, target.onConnection) }),
+      ...(target.localPort !== undefined ? { localPort: target.localPort } : {}),
     });
     req.on('socket', (s) => {
       socket = s;

@@ -5,9 +5,11 @@ import { AGENTS_NAMESPACE, type AgentToServerEvents, type BatchAck, type ProxySy
 import { ProbeRunAccumulator } from '../../lib/probes/probe-run-accumulator';
 import { BatchBuffer } from './batch-buffer';
 import { type CommandRunner, execCommandRunner } from './command-runner';
+import { ConntrackEventLog } from './conntrack-event-log';
+import { type ConntrackEventsSource, ConntrackEventWatcher, type EventWatcherStats } from './conntrack-event-stream';
 import { type ConntrackReader, commandConntrackReader, urlConntrackReader } from './conntrack-reader';
 import { type AttributionStats, FailureAttributor } from './failure-attribution';
-import { ConnectionTrackingAgent, probeAttempt } from './http-probe';
+import { type ConnectionTuple, ConnectionTrackingAgent, probeAttempt } from './http-probe';
 import { KubeProxySyncWatcher } from './kube-proxy-metrics';
 import { type RulesSource, createEndpointsReader, createRoutingReader, ruleServiceOf } from './rules-reader';
 import type { ServiceAddress } from './service-routing';
@@ -44,6 +46,11 @@ export interface ProbeAgentOptions {
   ruleService?: ServiceAddress | undefined;
   /** Where a failed probe's connection is looked up, to say which endpoint the node's DNAT chose. */
   conntrack?: ConntrackSource | undefined;
+  /**
+   * The node's conntrack NEW events (`conntrack -E`, or a URL streaming its lines), to prove whether a
+   * failed connection made its own entry or matched an older one. Needs `conntrack`.
+   */
+  conntrackEvents?: ConntrackEventsSource | undefined;
   /** Runs the node's tools (iptables-save, nft, ipvsadm, conntrack); default `execFile` with a timeout (5 s for rules, 1 s for conntrack). */
   commandRunner?: CommandRunner | undefined;
   now?: () => number;
@@ -60,6 +67,8 @@ export interface ProbeAgentStats {
   connected: boolean;
   /** Conntrack lookups of failed probes, when a conntrack source is configured. */
   conntrack?: AttributionStats;
+  /** The NEW-event stream and what it proved, when one is configured. */
+  conntrackEvents?: EventWatcherStats & ReturnType<ConntrackEventLog['stats']>;
 }
 
 /** Longest wait before sending a batch the server refused for now again, whatever its hint (1 s). */
@@ -83,6 +92,9 @@ export class ProbeAgent {
   private batchTimer: NodeJS.Timeout | undefined;
   private syncWatcher: KubeProxySyncWatcher | undefined;
   private readonly attributor: FailureAttributor | undefined;
+  private readonly eventLog: ConntrackEventLog | undefined;
+  private readonly eventWatcher: ConntrackEventWatcher | undefined;
+  private readonly eventWaitMs: number;
   private readonly commandRunner: CommandRunner;
   private proxySyncs: ProxySync[] = [];
   private batchSeq = 0;
@@ -96,13 +108,31 @@ export class ProbeAgent {
     this.now = options.now ?? Date.now;
     this.buffer = new BatchBuffer(options.maxBufferedRuns ?? 100_000);
     this.target = new URL(options.target);
-    this.httpAgent = options.keepAlive ? new ConnectionTrackingAgent({ keepAlive: true, maxSockets: 8 }) : undefined;
     if (options.rules && !options.kubeProxyMetricsUrl) throw new Error("the node's rules are read at each kube-proxy sync: set kubeProxyMetricsUrl too");
+    if (options.conntrackEvents && !options.conntrack) throw new Error('conntrack events judge the entries conntrack lookups find: set conntrack too');
+    this.eventLog = options.conntrackEvents ? new ConntrackEventLog() : undefined;
+    this.eventWatcher =
+      options.conntrackEvents && this.eventLog
+        ? new ConntrackEventWatcher({
+            source: options.conntrackEvents,
+            log: this.eventLog,
+            service: ruleServiceOf(this.target, options.ruleService),
+            servicePort: options.ruleService?.port ?? (Number(this.target.port) || (this.target.protocol === 'https:' ? 443 : 80)),
+            onError: options.onError,
+          })
+        : undefined;
+    // "Made no entry" is proven by a later probe's event: give it a few probe intervals.
+    this.eventWaitMs = Math.min(5000, Math.max(1000, 3 * options.intervalMs));
+    const log = this.eventLog;
+    this.onConnection = log ? (connection) => log.track(connection) : undefined;
+    this.httpAgent = options.keepAlive ? new ConnectionTrackingAgent({ keepAlive: true, maxSockets: 8 }, this.onConnection) : undefined;
     // A rules dump of a large cluster takes a while to print; conntrack lookups get their own tighter bound.
     this.commandRunner = options.commandRunner ?? execCommandRunner({ timeoutMs: 5000 });
     const conntrack = options.conntrack ? this.conntrackReader(options.conntrack) : undefined;
-    this.attributor = conntrack ? new FailureAttributor(conntrack, { onError: options.onError }) : undefined;
+    this.attributor = conntrack ? new FailureAttributor(conntrack, { onError: options.onError, events: this.eventLog, eventWaitMs: this.eventWaitMs }) : undefined;
   }
+
+  private readonly onConnection: ((connection: ConnectionTuple) => void) | undefined;
 
   private conntrackReader(source: ConntrackSource): ConntrackReader {
     switch (source.read) {
@@ -134,6 +164,7 @@ export class ProbeAgent {
     });
     socket.on('connect_error', (error) => this.options.onError?.(`server: ${error.message}`));
 
+    this.eventWatcher?.start();
     this.probeTimer = setInterval(() => this.probe(), this.options.intervalMs);
     this.batchTimer = setInterval(() => this.cutBatch(), this.options.batchMs ?? 250);
     if (this.options.kubeProxyMetricsUrl) {
@@ -165,6 +196,7 @@ export class ProbeAgent {
         timeoutMs: this.options.timeoutMs,
         identity: { header: this.options.identityHeader, jsonField: this.options.identityJsonField },
         agent: this.httpAgent,
+        onConnection: this.onConnection,
       },
       this.now,
     )
@@ -225,6 +257,7 @@ export class ProbeAgent {
       droppedResults: this.buffer.totalDropped,
       connected: this.socket?.connected ?? false,
       ...(this.attributor ? { conntrack: this.attributor.stats() } : {}),
+      ...(this.eventWatcher && this.eventLog ? { conntrackEvents: { ...this.eventWatcher.stats(), ...this.eventLog.stats() } } : {}),
     };
   }
 
@@ -234,8 +267,9 @@ export class ProbeAgent {
     if (this.probeTimer) clearInterval(this.probeTimer);
     if (this.batchTimer) clearInterval(this.batchTimer);
     const watcherStopped = this.syncWatcher?.stop();
-    const lookupMs = this.attributor ? CONNTRACK_TIMEOUT_MS + 100 : 0;
+    const lookupMs = this.attributor ? Math.max(CONNTRACK_TIMEOUT_MS, this.eventLog ? this.eventWaitMs : 0) + 100 : 0;
     await Promise.race([Promise.all([...this.inFlight, watcherStopped]), sleep(this.options.timeoutMs + 100 + lookupMs)]);
+    await this.eventWatcher?.stop();
     this.cutBatch();
     const deadline = this.now() + drainMs;
     while (this.buffer.size > 0 && this.now() < deadline) {

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ConntrackEventsSource } from '../agent/conntrack-event-stream';
 import { type ConntrackSource, ProbeAgent, type ProbeAgentOptions } from '../agent/probe-agent';
 import type { RulesSource } from '../agent/rules-reader';
 import { RULES_FORMATS, type RulesFormat } from '../agent/service-rules';
@@ -25,6 +26,8 @@ export interface AgentFlags {
   serviceAddress?: ServiceAddress;
   conntrack?: boolean;
   conntrackUrl?: string;
+  conntrackEvents?: boolean;
+  conntrackEventsUrl?: string;
 }
 
 function parseMs(min: number, max: number) {
@@ -72,6 +75,10 @@ export function agentOptionsFromFlags(flags: AgentFlags, env: Readonly<Record<st
   let conntrack: ConntrackSource | undefined;
   if (flags.conntrack) conntrack = { read: 'command' };
   else if (flags.conntrackUrl) conntrack = { read: 'url', url: flags.conntrackUrl };
+  let conntrackEvents: ConntrackEventsSource | undefined;
+  if (flags.conntrackEvents) conntrackEvents = { read: 'command' };
+  else if (flags.conntrackEventsUrl) conntrackEvents = { read: 'url', url: flags.conntrackEventsUrl };
+  if (conntrackEvents && !conntrack) throw new InvalidArgumentError('conntrack events judge the entries a lookup finds: --conntrack-events/--conntrack-events-url need --conntrack or --conntrack-url');
   return {
     serverUrl: flags.server,
     token,
@@ -87,6 +94,7 @@ export function agentOptionsFromFlags(flags: AgentFlags, env: Readonly<Record<st
     rules,
     ruleService: flags.serviceAddress,
     conntrack,
+    conntrackEvents,
   };
 }
 
@@ -110,6 +118,10 @@ export function agentCommand(): Command {
     .option('--service-address <ip:port>', 'the Service ClusterIP and port to find in the rules (default: the target host, resolved, and port)', parseServiceAddressFlag)
     .addOption(new Option('--conntrack', "look up each failed probe's connection with conntrack -L to name the endpoint it was sent to (needs CAP_NET_ADMIN)").conflicts(['conntrackUrl']))
     .addOption(new Option('--conntrack-url <url>', 'read conntrack -L lines from a URL instead (GET URL?sport=PORT)').argParser(parseUrl))
+    .addOption(
+      new Option('--conntrack-events', "follow conntrack -E NEW events to prove whether a failed connection made its own entry (the node's rules chose) or matched a leftover one (needs CAP_NET_ADMIN)").conflicts(['conntrackEventsUrl']),
+    )
+    .addOption(new Option('--conntrack-events-url <url>', 'read the same event lines from a URL that streams them').argParser(parseUrl))
     .action((flags: AgentFlags) => {
       const options = agentOptionsFromFlags(flags);
       const logger = createLogger();
