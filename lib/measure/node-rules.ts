@@ -15,6 +15,13 @@ export interface RuleSync {
   latest: number;
   /** Addresses (without port) the rules route to after this sync. */
   addresses: ReadonlySet<string>;
+  /**
+   * The earliest the rules can have changed since the node's previous sync with endpoints: that sync's
+   * time, or the sample before the first sync after it (`notBefore`), whichever is later.
+   */
+  changedAfter: number;
+  /** This sync is the only one since the previous with endpoints, its count exact and its rules read before another. */
+  exact: boolean;
 }
 
 /**
@@ -43,17 +50,50 @@ const cache = new WeakMap<FoldState, { version: number; byNode: Map<string, Rule
 export function ruleSyncs(state: FoldState, node: string): RuleSync[] {
   let entry = cache.get(state);
   if (!entry || entry.version !== state.version) {
-    const byNode = new Map<string, RuleSync[]>();
+    const all = new Map<string, FoldState['dataPlane']>();
     for (const sync of state.dataPlane) {
-      if (sync.endpoints === undefined) continue;
-      let list = byNode.get(sync.node);
-      if (!list) byNode.set(sync.node, (list = []));
-      list.push({ syncedAt: sync.syncedAt, upperBound: sync.upperBound, notBefore: sync.notBefore, latest: Math.max(sync.syncedAt, sync.rulesReadAt ?? sync.syncedAt), addresses: new Set(sync.endpoints.map(addressOf)) });
+      const list = all.get(sync.node);
+      if (list) list.push(sync);
+      else all.set(sync.node, [sync]);
     }
-    for (const list of byNode.values()) list.sort((a, b) => a.syncedAt - b.syncedAt);
+    const byNode = new Map<string, RuleSync[]>();
+    for (const [node, syncs] of all) byNode.set(node, withEndpoints(syncs.sort((a, b) => a.syncedAt - b.syncedAt)));
     cache.set(state, (entry = { version: state.version, byNode }));
   }
   return entry.byNode.get(node) ?? [];
+}
+
+/**
+ * The syncs whose endpoints were read, each with how far back its change may lie. Syncs whose rules were
+ * not read (a newer sync came before the dump) still count: the rules may have changed at any of them, so
+ * the next sync with endpoints is exact only if nothing came between.
+ */
+function withEndpoints(syncs: FoldState['dataPlane']): RuleSync[] {
+  const out: RuleSync[] = [];
+  let previous: RuleSync | undefined;
+  let since = 0;
+  let firstNotBefore: number | undefined;
+  for (const sync of syncs) {
+    since++;
+    if (since === 1) firstNotBefore = sync.notBefore;
+    if (sync.endpoints === undefined) continue;
+    const latest = Math.max(sync.syncedAt, sync.rulesReadAt ?? sync.syncedAt);
+    const after = previous?.syncedAt ?? -Infinity;
+    const rule: RuleSync = {
+      syncedAt: sync.syncedAt,
+      upperBound: sync.upperBound,
+      notBefore: sync.notBefore,
+      latest,
+      addresses: new Set(sync.endpoints.map(addressOf)),
+      changedAfter: Math.max(after, firstNotBefore ?? after),
+      exact: since === 1 && !sync.upperBound && latest === sync.syncedAt,
+    };
+    out.push(rule);
+    previous = rule;
+    since = 0;
+    firstNotBefore = undefined;
+  }
+  return out;
 }
 
 function routes(sync: RuleSync, addresses: ReadonlySet<string>): boolean {
@@ -61,13 +101,13 @@ function routes(sync: RuleSync, addresses: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** The change is at `sync`; `previous` is the sync before it (the rules as they were until then). */
-function switchAt(sync: RuleSync, previous: RuleSync): RuleSwitch {
-  // A dump read after a later sync than its label also holds rules older syncs did not have: from the
-  // previous sample on, as with a hidden sync.
-  const unsure = sync.upperBound || sync.latest > sync.syncedAt;
-  const earliest = unsure ? Math.max(previous.syncedAt, sync.notBefore ?? previous.syncedAt) : sync.syncedAt;
-  return { at: sync.syncedAt, earliest, latest: sync.latest };
+/**
+ * The change is first seen at `sync`, the rules as they were until the sync with endpoints before it. A
+ * hidden sync, a sync whose rules were not read, or a dump read after a later sync than its label: the
+ * change lies anywhere from `changedAfter` on.
+ */
+function switchAt(sync: RuleSync): RuleSwitch {
+  return { at: sync.syncedAt, earliest: sync.exact ? sync.syncedAt : sync.changedAfter, latest: sync.latest };
 }
 
 export type RemovalRuleEvidence =
@@ -92,7 +132,7 @@ export function removalFromRules(syncs: readonly RuleSync[], addresses: Readonly
   }
   if (lastWith < 0) return undefined;
   if (lastWith === lastInWindow) return { kind: 'still-routed', lastSyncAt: (syncs[lastWith] as RuleSync).syncedAt };
-  return { kind: 'switch', switch: switchAt(syncs[lastWith + 1] as RuleSync, syncs[lastWith] as RuleSync) };
+  return { kind: 'switch', switch: switchAt(syncs[lastWith + 1] as RuleSync) };
 }
 
 /**
@@ -109,7 +149,7 @@ export function additionFromRules(syncs: readonly RuleSync[], addresses: Readonl
       continue;
     }
     if (s.syncedAt > until) return undefined;
-    if (routes(s, addresses)) return previous ? switchAt(s, previous) : undefined;
+    if (routes(s, addresses)) return previous ? switchAt(s) : undefined;
     previous = s;
   }
   return undefined;

@@ -165,6 +165,25 @@ export class ScenarioBuilder {
     return this.push({ type: 'probes', at: this.t0 + t, node, target: `${this.namespace}/${this.name}`, intervalMs, offsetUncertaintyMs, runs: tuples });
   }
 
+  /**
+   * A kube-proxy sync an agent reported at `t`: synced at `synced`, counted exactly or not, the sample
+   * before at `notBefore`, and the Service's endpoints the rules held (read at `readAt`) when they were read.
+   */
+  proxySync(t: number, node: string, sync: { synced: number; exact: boolean; notBefore?: number; endpoints?: string[]; readAt?: number }): this {
+    return this.push({
+      type: 'dataplane',
+      at: this.t0 + t,
+      node,
+      observation: 'proxy-sync',
+      syncedAt: this.t0 + sync.synced,
+      upperBound: !sync.exact,
+      target: `${this.namespace}/${this.name}`,
+      ...(sync.notBefore !== undefined ? { notBefore: this.t0 + sync.notBefore } : {}),
+      ...(sync.endpoints !== undefined ? { endpoints: sync.endpoints } : {}),
+      ...(sync.readAt !== undefined ? { rulesReadAt: this.t0 + sync.readAt } : {}),
+    });
+  }
+
   gap(t: number, from: number, reason: 'watch-reconnect' | 'relist' | 'agent-offline', node?: string): this {
     return this.push(node ? { type: 'gap', at: this.t0 + t, from: this.t0 + from, source: 'test', reason, node } : { type: 'gap', at: this.t0 + t, from: this.t0 + from, source: 'test', reason });
   }
