@@ -78,6 +78,24 @@ const reason = await unavailable();
 if (reason) console.warn(`data-plane-readers.int.test.ts skipped: ${reason}`);
 const skipped = (why: string | undefined) => (why ? ` (skipped: ${why})` : '');
 
+/** Whether `conntrack -E` can follow events in a namespace: it runs until `timeout` stops it (status 124). */
+async function eventsUnavailable(): Promise<string | undefined> {
+  if (reason) return reason;
+  const probe = `cutover-dp-ev-${suffix}`;
+  await sh('ip', ['netns', 'add', probe]);
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      execFile('ip', ['netns', 'exec', probe, 'timeout', '0.3', 'conntrack', '-E', '-e', 'NEW', '-o', 'timestamp'], (error, _stdout, stderr) =>
+        resolve(error?.code === 124 ? undefined : `conntrack -E does not keep running in a namespace: ${stderr.trim().split('\n')[0] ?? error?.message ?? 'it ended'}`),
+      );
+    });
+  } finally {
+    await sh('ip', ['netns', 'del', probe]).catch(() => undefined);
+  }
+}
+const eventsReason = await eventsUnavailable();
+if (eventsReason && !reason) console.warn(`data-plane-readers.int.test.ts conntrack events part skipped: ${eventsReason}`);
+
 const web: LayoutService = { name: 'demo/web:http', address: '10.96.81.227', port: 80, endpoints: ['10.244.1.18:8080', '10.244.1.19:8080'] };
 const webMetrics: LayoutService = { name: 'demo/web:metrics', address: '10.96.81.227', port: 9090, endpoints: ['10.244.1.19:9090', '10.244.2.7:9090', '10.244.2.9:9090'] };
 const dead: LayoutService = { name: 'demo/dead:http', address: '10.96.7.7', port: 80, endpoints: ['10.244.2.9:8080'] };
@@ -90,8 +108,8 @@ function netnsRunner(name: string): CommandRunner {
 }
 
 /** Runs the probe driver inside the namespace; one parsed JSON line per step. */
-async function inNode<T>(name: string, steps: unknown[]): Promise<T[]> {
-  const out = await sh('ip', ['netns', 'exec', name, process.execPath, '--import', 'tsx', DRIVER, JSON.stringify({ pods: PODS, steps })]);
+async function inNode<T>(name: string, steps: unknown[], attribute?: unknown): Promise<T[]> {
+  const out = await sh('ip', ['netns', 'exec', name, process.execPath, '--import', 'tsx', DRIVER, JSON.stringify({ pods: PODS, steps, attribute })]);
   return out
     .trim()
     .split('\n')
@@ -162,6 +180,64 @@ describe.skipIf(reason !== undefined)(`data-plane readers on a real network name
     expect(lookup).toMatchObject({ kind: 'found', endpoint: '10.244.2.9:8080' });
     if (timestamps) expect(lookup).toMatchObject({ reused: true });
     else console.warn('net.netfilter.nf_conntrack_timestamp cannot be set here: reuse not judged');
+  });
+});
+
+interface Attributed {
+  result: ProbeAttempt['result'];
+  connection?: ProbeAttempt['connection'];
+  stats?: { attribution: Record<string, unknown>; events: { streams: number; losses: number }; stream: { unreadable: number } };
+}
+
+describe.skipIf(eventsReason !== undefined)(`conntrack NEW events on a real network namespace${skipped(eventsReason)}`, () => {
+  const ns = `cutover-dp-ev-${suffix}`;
+  const attribute = { service: { address: dead.address, port: dead.port }, eventWaitMs: 3000 };
+
+  beforeAll(async () => {
+    await createNode(ns);
+    await sh('ip', ['netns', 'exec', ns, 'iptables-restore'], iptablesLayout([web, webMetrics, dead, empty]));
+  });
+  afterAll(async () => {
+    await sh('ip', ['netns', 'del', ns]).catch(() => undefined);
+  });
+
+  /** Runs probes with the agent's attribution (conntrack -E followed from the start, conntrack -L lookups). */
+  async function attributed(steps: unknown[]): Promise<{ attempts: Attributed[]; stats: NonNullable<Attributed['stats']> }> {
+    const lines = await inNode<Attributed>(ns, steps, attribute);
+    const stats = lines.at(-1)?.stats;
+    if (!stats) throw new Error('the driver printed no stats');
+    return { attempts: lines.slice(0, -1), stats };
+  }
+
+  it('a connection to a dead DNAT target makes its own entry: its NEW event judges it fresh; the same source port after the rules changed matches the leftover entry: reused', async () => {
+    const localPort = 20_000 + Math.floor(Math.random() * 10_000);
+    // Every probe here goes to the dead pod and times out; the first one's event shows the stream is up.
+    const first = await attributed([
+      { sleepMs: 300 },
+      { probe: 'http://10.96.7.7:80/', timeoutMs: 300, localPort: localPort + 1 },
+      { probe: 'http://10.96.7.7/', timeoutMs: 300, localPort },
+      { probe: 'http://10.96.7.7/', timeoutMs: 300 },
+    ]);
+    const fresh = first.attempts[1];
+    expect(fresh?.result).toMatchObject({ outcome: 'timeout', endpoint: '10.244.2.9:8080', reusedConntrack: false });
+    expect(first.stats.events.losses).toBe(0);
+    expect(first.stats.stream.unreadable).toBe(0);
+
+    // The node's rules now send the Service to a pod that answers; the failed SYN's entry stays (SYN_SENT, 120 s).
+    await sh('ip', ['netns', 'exec', ns, 'iptables-restore'], iptablesLayout([web, webMetrics, { ...dead, endpoints: ['10.244.1.18:8080'] }, empty]));
+    const second = await attributed([
+      { sleepMs: 300 },
+      { probe: 'http://10.96.7.7/', timeoutMs: 2000 },
+      { probe: 'http://10.96.7.7/', timeoutMs: 300, localPort },
+      { probe: 'http://10.96.7.7/', timeoutMs: 2000 },
+    ]);
+    const [before, reused, after] = second.attempts;
+    expect(before?.result).toMatchObject({ outcome: 'served', pod: '10.244.1.18:8080' });
+    expect(after?.result).toMatchObject({ outcome: 'served', pod: '10.244.1.18:8080' });
+    // Still sent to the dead pod by the old entry, a second or less after it was made: delta-time alone
+    // could not tell; no NEW event while the stream covered it does.
+    expect(reused?.result).toMatchObject({ outcome: 'timeout', endpoint: '10.244.2.9:8080', reusedConntrack: true });
+    expect(second.stats.attribution).toMatchObject({ reused: 1, fresh: 0, contradicted: 0 });
   });
 });
 
