@@ -32,7 +32,8 @@ export function useRunRollout(recordingId: string | undefined): RunRollout {
   const current = state.id === recordingId ? state : {};
   const events = current.recording?.events ?? EMPTY;
   const folded = useMemo(() => ({ fold: foldEvents(events), history: recordReplicaSetEvents(createReplicaSetHistory(), events) }), [events]);
-  const data = useRollout(folded.fold, folded.history, folded.fold.version, {});
+  // A finished run's recording: judged at its end, as the replay page and `cutover report` judge it.
+  const data = useRollout(folded.fold, folded.history, folded.fold.version, { captureEnded: true });
   if (current.error) return { error: current.error };
   if (!current.recording) return {};
   return { recording: current.recording, data };

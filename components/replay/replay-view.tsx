@@ -45,7 +45,8 @@ export function ReplayView({ recording, initialT }: { recording: LoadedRecording
   }, [recording]);
   const [choice, setChoice] = useState({ namespace: '', deployment: '' });
   const [rolloutIndex, setRolloutIndex] = useState<number | undefined>(undefined);
-  const data = useRollout(fold, history, fold.version, { ...choice, ...(rolloutIndex !== undefined ? { rollout: rolloutIndex } : {}) });
+  // A recording is a capture that has stopped: judged at its end, as `cutover report` judges the same file.
+  const data = useRollout(fold, history, fold.version, { ...choice, ...(rolloutIndex !== undefined ? { rollout: rolloutIndex } : {}), captureEnded: true });
   const startAt = data.report?.startedAtMs;
   const p = usePlayback(range, cursorFromParam(initialT, range) ?? (startAt !== undefined ? Math.max(range.from, startAt - 2000) : range.from));
   usePlaybackKeys(p, range);
@@ -76,7 +77,7 @@ export function ReplayView({ recording, initialT }: { recording: LoadedRecording
         </nav>
       ) : null}
       {data.model && data.report ? (
-        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header)} />
+        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header, { captureEnded: true })} />
       ) : (
         <p className="empty-state">No rollout in this recording: it holds {recording.events.length} events but no Deployment changed its pod template while it was recorded.</p>
       )}

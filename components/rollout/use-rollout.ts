@@ -15,13 +15,14 @@ export interface RolloutData {
 
 /**
  * Selects, measures and lays out one rollout of a folded session. The fold is a mutable accumulator:
- * `version` is what tells this memo it changed.
+ * `version` is what tells this memo it changed. `captureEnded`: a finished recording, judged at its end
+ * (never the live page, where more evidence may come).
  */
-export function useRollout(fold: FoldState, history: ReplicaSetHistory, version: number, wanted: { deployment?: string; namespace?: string; rollout?: number }): RolloutData {
-  const { deployment, namespace, rollout } = wanted;
+export function useRollout(fold: FoldState, history: ReplicaSetHistory, version: number, wanted: { deployment?: string; namespace?: string; rollout?: number; captureEnded?: boolean }): RolloutData {
+  const { deployment, namespace, rollout, captureEnded } = wanted;
   return useMemo(() => {
-    const selection = selectRollout(fold, { ...(deployment ? { deployment } : {}), ...(namespace ? { namespace } : {}), ...(rollout !== undefined ? { rollout } : {}) });
+    const selection = selectRollout(fold, { ...(deployment ? { deployment } : {}), ...(namespace ? { namespace } : {}), ...(rollout !== undefined ? { rollout } : {}), ...(captureEnded ? { captureEnded } : {}) });
     if (!selection.deployment || !selection.measurements) return { selection };
     return { selection, report: rolloutReport(selection.measurements), model: buildTimeline(fold, selection.deployment, selection.measurements, history) };
-  }, [fold, history, version, deployment, namespace, rollout]);
+  }, [fold, history, version, deployment, namespace, rollout, captureEnded]);
 }

@@ -1,6 +1,6 @@
 import type { FoldState } from '../fold/fold-types';
 import { measureRollout, type RolloutMeasurements } from '../measure/measure-rollout';
-import { selectDeploymentRollouts, type DeploymentRollouts } from '../measure/select-rollouts';
+import { selectDeploymentRollouts, type DeploymentRollouts, type SelectOptions } from '../measure/select-rollouts';
 
 export interface DeploymentChoice {
   /** `namespace/name`: what the URL remembers. */
@@ -23,10 +23,11 @@ export const deploymentKey = (namespace: string, name: string): string => `${nam
 
 /**
  * Picks the Deployment (the one asked for, else the one with the latest rollout, else the first) and one
- * of its rollouts (the one asked for, else the latest), and measures only that one.
+ * of its rollouts (the one asked for, else the latest), and measures only that one. A finished recording
+ * passes `captureEnded` (judged at its end, as `cutover report` does); a live session does not.
  */
-export function selectRollout(state: FoldState, wanted: { deployment?: string; namespace?: string; rollout?: number; now?: number } = {}): RolloutSelection {
-  const all = selectDeploymentRollouts(state, wanted.now !== undefined ? { now: wanted.now } : {});
+export function selectRollout(state: FoldState, wanted: { deployment?: string; namespace?: string; rollout?: number } & SelectOptions = {}): RolloutSelection {
+  const all = selectDeploymentRollouts(state, { ...(wanted.now !== undefined ? { now: wanted.now } : {}), ...(wanted.captureEnded ? { captureEnded: true } : {}) });
   const namespaces = [...new Set(all.map((d) => d.track.namespace))].sort();
   const inNamespace = wanted.namespace ? all.filter((d) => d.track.namespace === wanted.namespace) : all;
   const deployments = inNamespace.map((d) => ({ key: deploymentKey(d.track.namespace, d.track.name), namespace: d.track.namespace, name: d.track.name, rollouts: d.rollouts.length }));
