@@ -2,7 +2,7 @@
 
 import { memo, useRef } from 'react';
 import { formatMs } from '../../lib/views/headline-figures';
-import { formatAxisMs, lagAxis, lagChartMax, lagChartShown, type LagChartRow } from '../../lib/views/lag-chart-rows';
+import { formatAxisMs, lagAxis, lagChartMax, lagChartShown, lagRowTitle, type LagCell, type LagChartRow } from '../../lib/views/lag-chart-rows';
 import { OKABE_ITO } from '../../lib/views/revision-palette';
 import { useElementWidth } from '../timeline/use-element-width';
 
@@ -18,11 +18,61 @@ const KINDS = [
   { key: 'add', label: 'worst add lag', colour: OKABE_ITO.orange },
 ] as const;
 
-/** A bound's end as text; an end nothing measured reads "?", never a number. */
-const endText = (ms: number): string => (Number.isFinite(ms) ? formatMs(ms) : '?');
+function LagCellText({ lag }: { lag: LagCell | null }) {
+  if (!lag) return <>—</>;
+  return (
+    <>
+      <span className="lag-value">{lag.text}</span>
+      <span className="lag-evidence muted">
+        {lag.pod} · {lag.evidence}
+      </span>
+    </>
+  );
+}
 
-function boundText(value: number, error: readonly [number, number]): string {
-  return error[0] === 0 && error[1] === 0 ? formatMs(value) : `${formatMs(value)} (${endText(value - error[0])} – ${endText(value + error[1])})`;
+/**
+ * The chart's rows in words: each worst lag with its pod and the evidence it stands on, and the node's drops
+ * with, apart, those after its rules were already correct (conntrack tail: not rule lag, its own remedy).
+ */
+function LagTable({ rows }: { rows: readonly LagChartRow[] }) {
+  const open = rows.some((r) => r.removalLag?.open === true || r.addLag?.open === true);
+  const tail = rows.some((r) => r.conntrackTail > 0);
+  return (
+    <>
+      <table className="table lag-table" data-testid="lag-table">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>Worst removal lag</th>
+            <th>Worst add lag</th>
+            <th>Dropped</th>
+            <th title="Failures after the node's rules were already correct: new connections that matched a leftover conntrack entry">of them conntrack tail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.node} data-node={r.node} data-removal-evidence={r.removalLag?.evidence ?? ''} data-add-evidence={r.addLag?.evidence ?? ''}>
+              <td className="mono">{r.node}</td>
+              <td data-kind="removal">
+                <LagCellText lag={r.removalLag} />
+              </td>
+              <td data-kind="add">
+                <LagCellText lag={r.addLag} />
+              </td>
+              <td data-testid="node-dropped">{r.droppedText}</td>
+              <td data-testid="node-conntrack-tail">{r.conntrackTailText}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {open || tail ? (
+        <p className="muted lag-table-note">
+          {open ? '“?”: nothing showed the node had switched by the end, so the lag has no known upper end. ' : ''}
+          {tail ? 'Conntrack tail: failures after the node’s rules were correct, through leftover conntrack entries; counted in the drops, not in the removal lag.' : ''}
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 /** A reference line's label, beside the line, turned to its left where it would run off the chart. */
@@ -76,7 +126,7 @@ export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: 
           const y = TOP + i * rowH + 3;
           return (
             <g key={r.node} data-node={r.node}>
-              <title>{`${r.node}: removal ${r.removal === null ? '—' : boundText(r.removal, r.removalError)}; add ${r.add === null ? '—' : boundText(r.add, r.addError)}${r.dropped > 0 ? `; ${r.dropped} dropped` : ''}`}</title>
+              <title>{lagRowTitle(r)}</title>
               <text x={LABEL_W - 8} y={y + barH} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
                 {r.node}
               </text>
@@ -88,11 +138,15 @@ export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: 
                 const cy = by + barH / 2;
                 const lo = x(value - error[0]);
                 const hi = x(value + error[1]);
+                // An unknown end has no cap: an arrowhead at the chart's edge says it goes on.
+                const open = !Number.isFinite(error[1]);
+                const end = open ? `M${(hi - 5).toFixed(1)} ${cy - 3}L${hi.toFixed(1)} ${cy}L${(hi - 5).toFixed(1)} ${cy + 3}` : `M${hi.toFixed(1)} ${cy - 3}v6`;
+                const start = Number.isFinite(error[0]) ? `M${lo.toFixed(1)} ${cy - 3}v6` : `M${(lo + 5).toFixed(1)} ${cy - 3}L${lo.toFixed(1)} ${cy}L${(lo + 5).toFixed(1)} ${cy + 3}`;
                 return (
                   <g key={k.key} data-kind={k.key}>
                     <rect x={LABEL_W} y={by} width={Math.max(1, x(value) - LABEL_W)} height={barH - 1} fill={k.colour} />
                     {hi - lo >= 1 ? (
-                      <path className="lag-error-bar" d={`M${lo.toFixed(1)} ${cy}H${hi.toFixed(1)}M${lo.toFixed(1)} ${cy - 3}v6M${hi.toFixed(1)} ${cy - 3}v6`} stroke="currentColor" strokeWidth={1.25} fill="none" />
+                      <path className="lag-error-bar" data-open={open} d={`M${lo.toFixed(1)} ${cy}H${hi.toFixed(1)}${start}${end}`} stroke="currentColor" strokeWidth={1.25} fill="none" />
                     ) : null}
                   </g>
                 );
@@ -120,9 +174,10 @@ export const LagChart = memo(function LagChart({ rows, preStopMs, minReadyMs }: 
           <svg width={22} height={10} aria-hidden="true">
             <path d="M2 5H20M2 1v8M20 1v8" stroke="currentColor" strokeWidth={1.25} fill="none" />
           </svg>
-          the interval the true lag lies in
+          the interval the true lag lies in (an arrow: no upper end known)
         </span>
       </div>
+      <LagTable rows={shown} />
     </section>
   );
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAxisMs, lagAxis, lagChartMax, lagChartShown, type LagChartRow } from './lag-chart-rows';
+import type { LagFigure, NodeFigures, RolloutReport } from '../report/report-model';
+import { formatEvidence } from '../report/report-text';
+import { formatAxisMs, lagAxis, lagChartMax, lagChartRows, lagChartShown, lagRowTitle, type LagChartRow } from './lag-chart-rows';
 
 const row = (node: string, removal: number | null, add: number | null, above = 0): LagChartRow => ({
   node,
@@ -7,7 +9,12 @@ const row = (node: string, removal: number | null, add: number | null, above = 0
   removalError: [0, removal === null ? 0 : above],
   add,
   addError: [0, add === null ? 0 : above],
+  removalLag: null,
+  addLag: null,
   dropped: 0,
+  conntrackTail: 0,
+  droppedText: '0',
+  conntrackTailText: '0',
 });
 
 describe('lag chart axis', () => {
@@ -50,9 +57,66 @@ describe('lag chart rows shown', () => {
 
 describe('a lag whose bound has no upper end', () => {
   it('sizes the axis by its value and never searches for a step forever', () => {
-    const rows: LagChartRow[] = [{ node: 'node-c', removal: 1_900, removalError: [1_920, Infinity], add: null, addError: [0, 0], dropped: 18 }];
+    const rows: LagChartRow[] = [{ ...row('node-c', 1_900, null), removalError: [1_920, Infinity], dropped: 18 }];
     expect(lagChartMax(rows, 0, 0)).toBe(1_900);
     expect(lagAxis(Infinity)).toMatchObject({ max: 1000 });
     expect(lagAxis(lagChartMax(rows, 5_000, 0)).max).toBe(5_000);
+  });
+});
+
+describe('each node\'s lags in words', () => {
+  const lag = (node: string, lagMs: LagFigure['lagMs'], evidence: LagFigure['evidence'], confidence?: number): LagFigure => ({
+    pod: `web-${node}`,
+    node,
+    endpointAtMs: 0,
+    evidence,
+    ...(confidence !== undefined ? { confidence } : {}),
+    lagMs,
+    spansGap: false,
+  });
+  const node = (name: string, removal: LagFigure | null, add: LagFigure | null, dropped: number, tail: number): NodeFigures => ({
+    node: name,
+    dataPlaneOverlapMs: null,
+    worstAddLag: add,
+    worstRemovalLag: removal,
+    dropped: { value: dropped, lo: dropped, hi: dropped },
+    conntrackTail: { value: tail, lo: tail, hi: tail },
+  });
+  const report = {
+    nodes: [
+      node('node-a', lag('node-a', { value: 2410, lo: 2380, hi: 2460 }, 'node-rules'), lag('node-a', { value: 30, lo: 10, hi: 60 }, 'node-rules'), 52, 12),
+      node('node-b', lag('node-b', { value: 1900, lo: -20, hi: Infinity }, 'responses', 0.99), null, 18, 0),
+      node('node-c', null, lag('node-c', { value: 400, lo: 350, hi: 700 }, 'attributed-failures', 0.99), 0, 0),
+    ],
+  } as Pick<RolloutReport, 'nodes'> as RolloutReport;
+  const rows = lagChartRows(report);
+
+  it('says what each lag stands on, with the report\'s own formatter', () => {
+    expect(rows.map((r) => [r.node, r.removalLag?.evidence ?? null, r.addLag?.evidence ?? null])).toEqual([
+      ['node-a', "from the node's rules", "from the node's rules"],
+      ['node-b', 'from responses alone, 99 %', null],
+      ['node-c', null, 'from responses and attributed failures, 99 %'],
+    ]);
+    for (const [r, n] of rows.map((r, i) => [r, report.nodes[i]] as const)) {
+      expect(r.removalLag?.evidence ?? null).toBe(n?.worstRemovalLag ? formatEvidence(n.worstRemovalLag) : null);
+    }
+  });
+
+  it('reads an unknown upper end as "?", never a number, and marks it open', () => {
+    expect(rows[1]?.removalLag).toEqual({ text: '1.90 s (-0.02–?)', pod: 'web-node-b', evidence: 'from responses alone, 99 %', open: true });
+    expect(rows[0]?.removalLag).toMatchObject({ text: '2.41 s (2.38–2.46 s)', open: false });
+    expect(rows[1]?.removalError[1]).toBe(Infinity);
+  });
+
+  it('keeps the conntrack tail apart from the removal lag, beside the drops', () => {
+    expect(rows.map((r) => [r.dropped, r.conntrackTail])).toEqual([
+      [52, 12],
+      [18, 0],
+      [0, 0],
+    ]);
+    expect(lagRowTitle(rows[0] as LagChartRow)).toBe(
+      "node-a: removal 2.41 s (2.38–2.46 s) (web-node-a; from the node's rules); add 0.03 s (0.01–0.06 s) (web-node-a; from the node's rules); 52 dropped, 12 of them conntrack tail (after the node's rules were correct)",
+    );
+    expect(lagRowTitle(rows[1] as LagChartRow)).toBe('node-b: removal 1.90 s (-0.02–?) (web-node-b; from responses alone, 99 %); add —; 18 dropped');
   });
 });

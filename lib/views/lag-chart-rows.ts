@@ -1,4 +1,16 @@
-import type { RolloutReport } from '../report/report-model';
+import type { LagFigure, NodeFigures, RolloutReport } from '../report/report-model';
+import { formatCount, formatDuration, formatEvidence } from '../report/report-text';
+
+/** A node's worst lag of one kind in words: the report's rounding, its pod and what it stands on. */
+export interface LagCell {
+  /** As `cutover report` prints it, e.g. "2.61 s (2.55–2.70 s)"; an end nothing measured reads "?". */
+  text: string;
+  pod: string;
+  /** As the report words it (formatEvidence), e.g. "from the node's rules" or "from responses alone, 99 %". */
+  evidence: string;
+  /** No upper end: nothing showed the node had switched by the end of the capture (unknown, not small). */
+  open: boolean;
+}
 
 export interface LagChartRow {
   node: string;
@@ -7,19 +19,50 @@ export interface LagChartRow {
   removalError: [number, number];
   add: number | null;
   addError: [number, number];
+  removalLag: LagCell | null;
+  addLag: LagCell | null;
   dropped: number;
+  /** Of the dropped, those after the node's rules were already correct (leftover conntrack entries): not rule lag. */
+  conntrackTail: number;
+  /** The report's text of both counts, bounds included. */
+  droppedText: string;
+  conntrackTailText: string;
+}
+
+function cell(lag: LagFigure | null): LagCell | null {
+  return lag ? { text: formatDuration(lag.lagMs), pod: lag.pod, evidence: formatEvidence(lag), open: !Number.isFinite(lag.lagMs.hi) } : null;
+}
+
+function errorBar(lag: LagFigure | null): [number, number] {
+  return lag ? [lag.lagMs.value - lag.lagMs.lo, lag.lagMs.hi - lag.lagMs.value] : [0, 0];
+}
+
+function row(n: NodeFigures): LagChartRow {
+  return {
+    node: n.node,
+    removal: n.worstRemovalLag?.lagMs.value ?? null,
+    removalError: errorBar(n.worstRemovalLag),
+    add: n.worstAddLag?.lagMs.value ?? null,
+    addError: errorBar(n.worstAddLag),
+    removalLag: cell(n.worstRemovalLag),
+    addLag: cell(n.worstAddLag),
+    dropped: n.dropped.value,
+    conntrackTail: n.conntrackTail.value,
+    droppedText: formatCount(n.dropped),
+    conntrackTailText: formatCount(n.conntrackTail),
+  };
 }
 
 /** Per node: the worst add and removal lags with their bounds, to hold against preStop and minReadySeconds. */
 export function lagChartRows(r: RolloutReport): LagChartRow[] {
-  return r.nodes.map((n) => ({
-    node: n.node,
-    removal: n.worstRemovalLag?.lagMs.value ?? null,
-    removalError: n.worstRemovalLag ? [n.worstRemovalLag.lagMs.value - n.worstRemovalLag.lagMs.lo, n.worstRemovalLag.lagMs.hi - n.worstRemovalLag.lagMs.value] : [0, 0],
-    add: n.worstAddLag?.lagMs.value ?? null,
-    addError: n.worstAddLag ? [n.worstAddLag.lagMs.value - n.worstAddLag.lagMs.lo, n.worstAddLag.lagMs.hi - n.worstAddLag.lagMs.value] : [0, 0],
-    dropped: n.dropped.value,
-  }));
+  return r.nodes.map(row);
+}
+
+/** A row as one line, for the chart's tooltip: each lag with its pod and evidence, the drops with their conntrack tail. */
+export function lagRowTitle(r: LagChartRow): string {
+  const lag = (kind: string, c: LagCell | null) => `${kind} ${c ? `${c.text} (${c.pod}; ${c.evidence})` : '—'}`;
+  const drops = r.dropped > 0 ? `; ${r.droppedText} dropped${r.conntrackTail > 0 ? `, ${r.conntrackTailText} of them conntrack tail (after the node's rules were correct)` : ''}` : '';
+  return `${r.node}: ${lag('removal', r.removalLag)}; ${lag('add', r.addLag)}${drops}`;
 }
 
 /**
