@@ -36,6 +36,8 @@ export interface AppServer {
   metrics: Metrics;
   /** The session folded on the server: `/metrics` measurements and `/api/report`. */
   measurements: LiveMeasurements;
+  /** Says how a part that is not a source is doing (the recording), beside the sources on /healthz and the socket. */
+  reportStatus(status: SourceStatus): void;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         }
         if (req.url === '/healthz') {
           res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ ok: true, sources: [...statuses.values()] }));
+          // `ok` is false while a part is degraded; the HTTP status stays 200 while the process serves, so a
+          // liveness probe does not restart it for an outage it is already riding out.
+          const sources = [...statuses.values()];
+          res.end(JSON.stringify({ ok: !sources.some((s) => s.state === 'degraded'), sources }));
           return;
         }
         for (const route of routes) if (await route(req, res)) return;
@@ -116,13 +121,14 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
+  const reportStatus = (status: SourceStatus) => {
+    statuses.set(status.name, status);
+    ui.broadcastStatus();
+  };
   for (const source of options.sources) {
     const context: SourceContext = {
       emit: (event) => hub.publish(event),
-      status: (status) => {
-        statuses.set(status.name, status);
-        ui.broadcastStatus();
-      },
+      status: reportStatus,
       reject: (reason, detail) => {
         metrics.rejectedInputs.inc({ source: source.name, reason });
         logger.warn({ source: source.name, reason, detail: detail instanceof Error ? detail.message : detail }, 'rejected input');
@@ -138,6 +144,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     hub,
     metrics,
     measurements,
+    reportStatus,
     async close() {
       measurements.stop();
       await Promise.all(options.sources.map((source) => source.stop()));

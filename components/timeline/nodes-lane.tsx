@@ -5,14 +5,14 @@ import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
 import { formatMs } from '../../lib/views/headline-figures';
 import type { NodeLane } from '../../lib/views/node-lanes';
-import { DROPPED_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
+import { DROPPED_COLOUR, RULES_CORRECT_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { HoverTip, type Tip } from './hover-tip';
 import { LaneChart, type LaneFrame } from './lane-chart';
 import { LANE_MARGIN, rowHeight } from './lane-layout';
 import { fitLabel } from './lane-labels';
 import { PlotHit, type PlotPointer } from './plot-hit';
 import { spansPath } from './span-path';
-import { formatClock } from './time-format';
+import { formatClock, xOf } from './time-format';
 
 /** Sub-row of a revision within a node's row: old on top, new below, any other in a third strip. */
 function strip(info: RevisionInfo | undefined): { index: number; of: number } {
@@ -35,8 +35,12 @@ const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plot
     <g>
       {lanes.map((lane, i) => {
         const y = plotY + i * rowH + rowH * 0.1;
-        const label = lane.dropped > 0 ? `${lane.node} ✕${lane.dropped}` : lane.node;
+        // The rollout's drops, as the figures and the lag table count them (the margins may draw more).
+        const label = lane.rolloutDropped ? `${lane.node} ✕${lane.rolloutDropped.count}` : lane.node;
         const drops = spansPath(lane.drops, view, plot, y - rowH * 0.05, inner + rowH * 0.1, 3, 1);
+        // Where the node's rules were correct: failures after it are conntrack tail, not the node's lag.
+        const correctAt = lane.conntrackTail?.rulesCorrectAt;
+        const cx = correctAt !== undefined && correctAt >= view.from && correctAt <= view.to ? xOf(correctAt, view, plot) : undefined;
         return (
           <g key={lane.node} data-node={lane.node}>
             <text x={plotX - 8} y={y + inner / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
@@ -50,6 +54,7 @@ const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plot
               return d ? <path key={track.hash} d={d} fill={revisionColour(info?.colour ?? 2)} data-revision={track.hash} /> : null;
             })}
             {drops ? <path d={drops} fill={DROPPED_COLOUR} fillOpacity={0.85} stroke="#000" strokeWidth={0.75} className="node-drops" /> : null}
+            {cx !== undefined ? <line className="rules-correct" x1={cx} x2={cx} y1={y - rowH * 0.1} y2={y + inner + rowH * 0.1} stroke={RULES_CORRECT_COLOUR} strokeWidth={2.5} /> : null}
           </g>
         );
       })}
@@ -70,8 +75,14 @@ function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: rea
     <>
       <strong className="mono">{lane.node}</strong>
       <div>
-        {lane.served} served, {lane.dropped} dropped in view
+        {lane.served} served, {lane.dropped} dropped in view; {lane.rolloutDropped?.text ?? 0} dropped during the rollout
       </div>
+      {lane.conntrackTail ? (
+        <div className="tip-drop">
+          conntrack tail: {lane.conntrackTail.text} failed {formatClock(lane.conntrackTail.firstAt)} → {formatClock(lane.conntrackTail.lastAt)}
+          {lane.conntrackTail.rulesCorrectAt !== undefined ? `, after the node's rules were correct at ${formatClock(lane.conntrackTail.rulesCorrectAt)}` : ', through leftover conntrack entries'}: not the node&apos;s lag
+        </div>
+      ) : null}
       {serving.map(({ track, s }) => (
         <div key={`${track.hash}-${s.from}`}>
           {revisions.find((r) => r.hash === track.hash)?.label ?? track.hash}: {s.count} responses {formatClock(s.from)} → {formatClock(s.to)} ({formatMs(s.to - s.from)})

@@ -5,7 +5,7 @@ import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
 import type { PodBar, PodPhase } from '../../lib/views/pod-bars';
 import { pixelSpans } from '../../lib/views/pixel-spans';
-import { DROPPED_COLOUR, STALE_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
+import { COVERED_COLOUR, DROPPED_COLOUR, STALE_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { formatMs } from '../../lib/views/headline-figures';
 import { HoverTip, type Tip } from './hover-tip';
 import { LaneChart, type LaneFrame } from './lane-chart';
@@ -74,17 +74,22 @@ const PodRowsAt = memo(function PodRowsAt({ bars, view, colourOf, rowH, plotX, p
                 />
               );
             })}
+            {/* Under the late-traffic strips: a stale response right at SIGTERM (no preStop) must not hide behind it. */}
+            {bar.deletionObservedAt !== undefined && bar.deletionObservedAt >= view.from && bar.deletionObservedAt <= view.to ? (
+              <line x1={xOf(bar.deletionObservedAt, view, plot)} x2={xOf(bar.deletionObservedAt, view, plot)} y1={y} y2={y + rowH} stroke="currentColor" strokeWidth={2} />
+            ) : null}
+            {pixelSpans(bar.afterEndpointRemoval, view, plot.width).map((s) => {
+              const x1 = xOf(s.from, view, plot);
+              return <rect key={`covered-${s.from}`} className="served-covered" x={x1} y={y + rowH * 0.06} width={Math.max(2, xOf(s.to, view, plot) - x1)} height={rowH * 0.26} fill="none" stroke={COVERED_COLOUR} strokeWidth={1.5} strokeDasharray="3 2" />;
+            })}
             {pixelSpans(bar.stale, view, plot.width).map((s) => {
               const x1 = xOf(s.from, view, plot);
-              return <rect key={`stale-${s.from}`} x={x1} y={y + rowH * 0.05} width={Math.max(2, xOf(s.to, view, plot) - x1)} height={rowH * 0.28} fill={STALE_COLOUR} />;
+              return <rect key={`stale-${s.from}`} className="served-stale" x={x1} y={y + rowH * 0.05} width={Math.max(3, xOf(s.to, view, plot) - x1)} height={rowH * 0.28} fill={STALE_COLOUR} />;
             })}
             {pixelSpans(bar.dropped, view, plot.width).map((d) => {
               const x1 = xOf(d.from, view, plot);
               return <rect key={`drop-${d.from}`} x={x1 - 1} y={y + rowH * 0.55} width={Math.max(3, xOf(d.to, view, plot) - x1 + 2)} height={rowH * 0.4} fill={DROPPED_COLOUR} stroke="#000" strokeWidth={0.75} />;
             })}
-            {bar.deletionObservedAt !== undefined && bar.deletionObservedAt >= view.from && bar.deletionObservedAt <= view.to ? (
-              <line x1={xOf(bar.deletionObservedAt, view, plot)} x2={xOf(bar.deletionObservedAt, view, plot)} y1={y} y2={y + rowH} stroke="currentColor" strokeWidth={2} />
-            ) : null}
           </g>
         );
       })}
@@ -101,6 +106,7 @@ function PodRows(props: { bars: readonly PodBar[]; view: Span; colourOf: (hash: 
 function describeAt(bar: PodBar, t: number, tolerance: number) {
   const seg = bar.segments.find((s) => t >= s.from && t < s.to);
   const stale = bar.stale.find((s) => t >= s.from - tolerance && t <= s.to + tolerance);
+  const covered = bar.afterEndpointRemoval.find((s) => t >= s.from - tolerance && t <= s.to + tolerance);
   const drop = bar.dropped.find((d) => t >= d.from - tolerance && t <= d.to + tolerance);
   return (
     <>
@@ -114,9 +120,14 @@ function describeAt(bar: PodBar, t: number, tolerance: number) {
         </div>
       ) : null}
       {bar.deletionObservedAt !== undefined ? <div>deletion observed {formatClock(bar.deletionObservedAt)}</div> : null}
+      {covered ? (
+        <div className="tip-covered">
+          served after leaving the ready endpoints, before SIGTERM (a node&apos;s lag, covered by preStop) {formatClock(covered.from)} → {formatClock(covered.to)}
+        </div>
+      ) : null}
       {stale ? (
         <div className="tip-stale">
-          served after deletion {formatClock(stale.from)} → {formatClock(stale.to)}
+          stale: served after SIGTERM {formatClock(stale.from)} → {formatClock(stale.to)}
         </div>
       ) : null}
       {drop ? (

@@ -69,7 +69,7 @@ export function Timeline({ model, cursor, onSeek, domain, zoom: shared }: Timeli
   return (
     <CursorContext.Provider value={cursor}>
     <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
-      <TimelineLegend revisions={model.revisions} bands={model.bands} />
+      <TimelineLegend revisions={model.revisions} bands={model.bands} conntrackTail={model.nodes.some((n) => n.conntrackTail?.rulesCorrectAt !== undefined)} />
       <ZoomBrush samples={samples} revisions={model.revisions} range={range} onChange={onZoom} />
       <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
       <MarkersLane frame={frame} markers={model.markers} width={width} {...seek} />

@@ -17,13 +17,31 @@ export interface NodeDrop {
   pod: string | null;
 }
 
+/**
+ * A node's conntrack tail in the rollout (DESIGN.md): failures after its rules were already correct, through
+ * leftover conntrack entries. Part of its drops, not of its removal lag.
+ */
+export interface NodeConntrackTail {
+  count: number;
+  /** The report's text of the count, bounds included. */
+  text: string;
+  firstAt: number;
+  lastAt: number;
+  /** When the node's rules had dropped every old pod (known from node-rule evidence). */
+  rulesCorrectAt?: number;
+}
+
 /** Which revision a node's traffic went to, run by run, and where requests failed. */
 export interface NodeLane {
   node: string;
   revisions: NodeRevisionTrack[];
   drops: NodeDrop[];
   served: number;
+  /** Failed probes in the view window (the rollout and its margins). */
   dropped: number;
+  /** Dropped during the rollout, as the figures and the report count them (absent when none). */
+  rolloutDropped?: { count: number; text: string };
+  conntrackTail?: NodeConntrackTail;
 }
 
 function mergeCounted(spans: readonly (Span & { count: number })[], gapMs: number): (Span & { count: number })[] {

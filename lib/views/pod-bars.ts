@@ -1,5 +1,8 @@
+import { preStopSleepSeconds } from '../kube/slim-container';
 import type { AttributedRun, PodView } from '../measure/deployment-view';
 import type { Span } from '../measure/intervals';
+import { endpointStopAt } from '../measure/measure-lags';
+import type { RolloutView } from '../measure/select-rollouts';
 import { mergeSpanEdges } from './merge-spans';
 
 export type PodPhase = 'pending' | 'started' | 'ready' | 'in-endpoints' | 'terminating';
@@ -19,8 +22,16 @@ export interface PodBar {
   segments: PodSegment[];
   /** Served responses, merged across nodes (aggregated spans, not probes). */
   served: Span[];
-  /** Served after its deletion was observed: traffic to a pod that is shutting down. */
+  /**
+   * Stale (DESIGN.md): served after the pod got SIGTERM (its deletion plus its preStop sleep), while it shuts
+   * down. The headline's stale responses count these.
+   */
   stale: Span[];
+  /**
+   * Served after the pod left the ready endpoints but before SIGTERM: a node still routing to it (its lag)
+   * while a preStop sleep keeps it serving. The mitigation working, not stale.
+   */
+  afterEndpointRemoval: Span[];
   /** Failed probes attributed to this pod. */
   dropped: { from: number; to: number; count: number }[];
   deletionObservedAt?: number;
@@ -62,6 +73,31 @@ export function podSegments(p: PodView, window: Span): PodSegment[] {
 }
 
 /**
+ * When a pod's traffic turns late, by the edges the rollout's stale responses are measured at
+ * (lib/measure/measure-stale.ts): leaving the ready endpoints (endpointStopAt) and SIGTERM (deletion within
+ * the rollout plus the preStop sleep).
+ */
+export function staleEdges(p: PodView, r: RolloutView): { endpointStopAt?: number; sigtermAt?: number } {
+  const out: { endpointStopAt?: number; sigtermAt?: number } = {};
+  const deletion = p.lane.deletionObservedAt;
+  if (deletion !== undefined && deletion >= r.startAt && deletion <= r.windowEnd) out.sigtermAt = deletion + preStopSleepSeconds(p.lane.pod.containers) * 1000;
+  const stop = endpointStopAt(p, r)?.at;
+  if (stop !== undefined) out.endpointStopAt = stop;
+  return out;
+}
+
+/** The parts of `spans` after `from` and before `to` (a single probe's span, from = to, included). */
+function clip(spans: readonly Span[], from: number | undefined, to: number | undefined): Span[] {
+  if (from === undefined || (to !== undefined && to <= from)) return [];
+  const out: Span[] = [];
+  for (const s of spans) {
+    if (s.to <= from || (to !== undefined && s.from >= to)) continue;
+    out.push({ from: Math.max(s.from, from), to: to === undefined ? s.to : Math.min(s.to, to) });
+  }
+  return out;
+}
+
+/**
  * Gathers pod bars' traffic run by run. Served runs are kept as plain numbers (starts and ends apart): a
  * pod's runs come node by node, out of time order, and sorting them as numbers rather than span objects is
  * what keeps an hour of probes cheap.
@@ -70,7 +106,11 @@ export class PodRunCollector {
   private readonly servedByPod = new Map<string, { froms: number[]; tos: number[] }>();
   private readonly droppedByPod = new Map<string, PodBar['dropped']>();
 
-  constructor(private readonly window: Span) {}
+  /** `rollout`: the rollout whose stale edges split each pod's late traffic (see staleEdges). */
+  constructor(
+    private readonly window: Span,
+    private readonly rollout: RolloutView,
+  ) {}
 
   add({ run, pod }: AttributedRun): void {
     if (!pod || run.last < this.window.from || run.first > this.window.to) return;
@@ -95,8 +135,10 @@ export class PodRunCollector {
       const runsOf = this.servedByPod.get(p.lane.uid);
       const served = runsOf ? mergeSpanEdges(Float64Array.from(runsOf.froms), Float64Array.from(runsOf.tos), mergeGapMs) : [];
       const deletedAt = p.lane.deletionObservedAt;
-      const stale = deletedAt === undefined ? [] : served.filter((s) => s.to > deletedAt).map((s) => ({ from: Math.max(s.from, deletedAt), to: s.to }));
-      const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, dropped: this.droppedByPod.get(p.lane.uid) ?? [] };
+      const edges = staleEdges(p, this.rollout);
+      const stale = clip(served, edges.sigtermAt, undefined);
+      const afterEndpointRemoval = clip(served, edges.endpointStopAt, edges.sigtermAt);
+      const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, afterEndpointRemoval, dropped: this.droppedByPod.get(p.lane.uid) ?? [] };
       if (p.lane.node !== undefined) bar.node = p.lane.node;
       if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
       if (p.lane.goneAt !== undefined) bar.goneAt = p.lane.goneAt;
@@ -108,10 +150,11 @@ export class PodRunCollector {
 
 /**
  * Pod bars for the pods whose life touches the window, in creation order. `mergeGapMs` joins served runs
- * closer than that (a pixel or a probe interval): steady traffic becomes one span.
+ * closer than that (a pixel or a probe interval): steady traffic becomes one span. Late traffic is split at
+ * the rollout's stale edges.
  */
-export function podBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number): PodBar[] {
-  const c = new PodRunCollector(window);
+export function podBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number, rollout: RolloutView): PodBar[] {
+  const c = new PodRunCollector(window, rollout);
   for (const a of runs) c.add(a);
   return c.bars(pods, mergeGapMs);
 }

@@ -17,7 +17,15 @@ export const OKABE_ITO = {
 
 export const REVISION_COLOURS: readonly string[] = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.bluishGreen, OKABE_ITO.skyBlue, OKABE_ITO.reddishPurple];
 export const DROPPED_COLOUR = OKABE_ITO.vermillion;
+/** Stale responses: served after SIGTERM (DESIGN.md), what the headline counts. */
 export const STALE_COLOUR = OKABE_ITO.reddishPurple;
+/**
+ * Served after leaving the ready endpoints but before SIGTERM (a node's lag covered by a preStop sleep): not
+ * stale, so not a warning colour; drawn as an outline, apart from the stale fill by shape too.
+ */
+export const COVERED_COLOUR = OKABE_ITO.bluishGreen;
+/** The moment a node's rules were correct: failures after it are conntrack tail. */
+export const RULES_CORRECT_COLOUR = OKABE_ITO.bluishGreen;
 
 export function revisionColour(index: number): string {
   return REVISION_COLOURS[index % REVISION_COLOURS.length] ?? OKABE_ITO.blue;

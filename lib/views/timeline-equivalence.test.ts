@@ -39,7 +39,7 @@ describe.each(equivalenceStreams())('timeline lanes equal the straightforward on
         const window = rolloutWindow(measureRollout(state, d, r), d);
         for (const gap of [0, 75, 300, (window.to - window.from) / 2000, 5000]) {
           expect(nodeLanes(d.runs, window, gap)).toEqual(referenceNodeLanes(d.runs, window, gap));
-          expect(podBars(d.pods, d.runs, window, gap)).toEqual(referencePodBars(d.pods, d.runs, window, gap));
+          expect(podBars(d.pods, d.runs, window, gap, r)).toEqual(referencePodBars(d.pods, d.runs, window, gap, r));
         }
       }
     }

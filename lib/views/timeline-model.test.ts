@@ -3,6 +3,7 @@ import { foldEvents } from '../fold/reduce';
 import { createReplicaSetHistory, recordReplicaSetEvents } from './replica-set-history';
 import { selectRollout } from './rollout-selection';
 import { buildTimeline } from './timeline-model';
+import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../testing/one-replica-rolling-update';
 import { smallRollout, T0 } from './rollout-fixture.test-support';
 
 function model() {
@@ -45,9 +46,28 @@ describe('buildTimeline on a one-replica rolling update', () => {
     expect(old?.segments.at(-1)?.to).toBe(T0 + 5000);
   });
 
-  it('marks traffic served after deletion as stale', () => {
+  it('draws what old-1 served after SIGTERM as stale (no preStop: SIGTERM at its deletion)', () => {
     const old = timeline.pods.find((p) => p.name === 'old-1');
     expect(rel(old?.stale ?? [])).toEqual([[3200, 4000]]);
+    expect(old?.afterEndpointRemoval).toEqual([]);
+    expect(sel.measurements?.stale.afterSigterm.value).toBeGreaterThan(0);
+  });
+
+  it('with a preStop sleep, what it served before SIGTERM is the sleep covering a lag, not stale', () => {
+    // old-1 sleeps 1 s in preStop: deleted at 3.2 s, SIGTERM at 4.2 s, out of the ready endpoints at 3.3 s,
+    // served until 4.0 s. Between its deletion and 3.3 s it was still a ready endpoint: nothing late.
+    const events = smallRollout()
+      .build()
+      .map((e) => (e.type === 'object' && e.object.kind === 'Pod' && e.object.meta.name === 'old-1' ? { ...e, object: { ...e.object, containers: [{ name: 'app', preStop: { kind: 'exec-sleep' as const, sleepSeconds: 1 } }] } } : e));
+    const state = foldEvents(events);
+    const s = selectRollout(state);
+    if (!s.deployment || !s.measurements) throw new Error('no rollout');
+    const old = buildTimeline(state, s.deployment, s.measurements, recordReplicaSetEvents(createReplicaSetHistory(), events), { mergeGapMs: 100 }).pods.find((p) => p.name === 'old-1');
+    expect(rel(old?.afterEndpointRemoval ?? [])).toEqual([[3300, 4000]]);
+    expect(old?.stale).toEqual([]);
+    // The headline's stale figure counts what is drawn stale: none.
+    expect(s.measurements.stale.afterSigterm.value).toBe(0);
+    expect(s.measurements.stale.afterEndpointRemoval.value).toBeGreaterThan(0);
   });
 
   it('merges runs into spans per revision on each node and keeps drops', () => {
@@ -86,5 +106,37 @@ describe('buildTimeline on a one-replica rolling update', () => {
   it('starts the window before the first new pod and ends it after the rollout', () => {
     expect(timeline.window.from).toBeLessThan(T0 + 1000);
     expect(timeline.window.to).toBeGreaterThan(sel.measurements?.rollout.windowEnd ?? Infinity);
+  });
+});
+
+describe('buildTimeline on a pod that exits at SIGTERM while a node still sends to it', () => {
+  const t0 = 1_800_000_000_000;
+  // No preStop: SIGTERM at the deletion (13.1 s), out of the ready endpoints at 13.12 s. node-a's proxy keeps
+  // sending to the old pod until 13.5 s, then a reused conntrack entry sends 10 more to it at 14-14.5 s.
+  const events = oneReplicaRollingUpdate(t0)
+    .probes(15_000, 'node-a', [
+      ['served', OLD_POD, 0, 13_500, 271],
+      ['timeout', null, 14_000, 14_500, 10, undefined, true],
+      ['served', NEW_POD, 13_550, 15_000, 29],
+    ])
+    .build();
+  const state = foldEvents(events);
+  const sel = selectRollout(state, { captureEnded: true });
+  if (!sel.deployment || !sel.measurements) throw new Error('no rollout');
+  const timeline = buildTimeline(state, sel.deployment, sel.measurements, recordReplicaSetEvents(createReplicaSetHistory(), events), { mergeGapMs: 100 });
+
+  it('draws what was served after SIGTERM as stale, as the headline counts it', () => {
+    const old = timeline.pods.find((p) => p.name === OLD_POD);
+    expect(old?.stale.map((s) => [s.from - t0, s.to - t0])).toEqual([[13_100, 13_500]]);
+    expect(old?.afterEndpointRemoval).toEqual([]);
+    expect(sel.measurements?.stale.afterSigterm.value).toBeGreaterThan(0);
+  });
+
+  it('gives the node its conntrack tail apart from its drops', () => {
+    const a = timeline.nodes.find((n) => n.node === 'node-a');
+    expect(a?.dropped).toBe(10);
+    expect(a?.rolloutDropped).toEqual({ count: 10, text: '10' });
+    expect(a?.conntrackTail).toMatchObject({ count: 10, text: '10', firstAt: t0 + 14_000, lastAt: t0 + 14_500 });
+    expect(timeline.nodes.find((n) => n.node === 'node-b')?.conntrackTail).toBeUndefined();
   });
 });

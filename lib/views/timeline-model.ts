@@ -2,6 +2,7 @@ import type { FoldState, Gap } from '../fold/fold-types';
 import type { RolloutMeasurements } from '../measure/measure-rollout';
 import type { DeploymentRollouts } from '../measure/select-rollouts';
 import type { Span } from '../measure/intervals';
+import { formatCount } from '../report/report-text';
 import { NodeRunCollector, type NodeLane } from './node-lanes';
 import { PodRunCollector, type PodBar } from './pod-bars';
 import type { ReplicaSetHistory, ReplicaSetSeries } from './replica-set-history';
@@ -46,12 +47,32 @@ export function rolloutWindow(m: RolloutMeasurements, d: DeploymentRollouts): Sp
   return { from: from - margin, to: to + margin };
 }
 
+/**
+ * Each node's drops during the rollout and, apart, its conntrack tail, as measured: the lane's label and
+ * tooltip say what the figures and the lag table say (the lane also draws drops in the margins around it).
+ */
+function withRolloutDrops(lanes: NodeLane[], m: RolloutMeasurements): NodeLane[] {
+  const dropped = new Map(m.dropped.byNode.map((d) => [d.node, d.count]));
+  const tails = new Map(m.conntrackTail.byNode.map((t) => [t.node, t]));
+  return lanes.map((lane) => {
+    const out: NodeLane = { ...lane };
+    const d = dropped.get(lane.node);
+    if (d && d.hi > 0) out.rolloutDropped = { count: d.value, text: formatCount(d) };
+    const t = tails.get(lane.node);
+    if (t && t.count.hi > 0) {
+      out.conntrackTail = { count: t.count.value, text: formatCount(t.count), firstAt: t.firstAt, lastAt: t.lastAt };
+      if (t.rulesCorrectAt !== undefined) out.conntrackTail.rulesCorrectAt = t.rulesCorrectAt;
+    }
+    return out;
+  });
+}
+
 export function buildTimeline(state: FoldState, d: DeploymentRollouts, m: RolloutMeasurements, history: ReplicaSetHistory, options: TimelineOptions = {}): TimelineModel {
   const r = m.rollout;
   const window = rolloutWindow(m, d);
   const mergeGapMs = options.mergeGapMs ?? Math.max((window.to - window.from) / 2000, m.timing.intervalMs * 1.5);
   // One walk over the Deployment's runs for both the pod bars and the node lanes.
-  const podRuns = new PodRunCollector(window);
+  const podRuns = new PodRunCollector(window, r);
   const nodeRuns = new NodeRunCollector(window, mergeGapMs);
   for (const a of d.runs) {
     podRuns.add(a);
@@ -77,7 +98,7 @@ export function buildTimeline(state: FoldState, d: DeploymentRollouts, m: Rollou
     revisions,
     replicaSets: series.sort((a, b) => colourOf(a.templateHash ?? '') - colourOf(b.templateHash ?? '')).map((s) => ({ ...s, colour: colourOf(s.templateHash ?? '') })),
     pods,
-    nodes: nodeRuns.lanes(),
+    nodes: withRolloutDrops(nodeRuns.lanes(), m),
     markers: timelineMarkers(r, d.pods, state.markers, window),
     gaps: gapsIn(r.gaps, window),
     bands,

@@ -2,9 +2,10 @@
 // (every run pushed as a span object, merged by sorting); the optimised ones must give exactly these.
 import type { AttributedRun, PodView } from '../measure/deployment-view';
 import type { Span } from '../measure/intervals';
+import type { RolloutView } from '../measure/select-rollouts';
 import { mergeSpansBySorting } from './merge-spans';
 import type { NodeDrop, NodeLane } from './node-lanes';
-import { podSegments, type PodBar } from './pod-bars';
+import { podSegments, staleEdges, type PodBar } from './pod-bars';
 
 function mergeCounted(spans: readonly (Span & { count: number })[], gapMs: number): (Span & { count: number })[] {
   const merged = mergeSpansBySorting(spans, gapMs);
@@ -47,7 +48,7 @@ export function referenceNodeLanes(runs: readonly AttributedRun[], window: Span,
   });
 }
 
-export function referencePodBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number): PodBar[] {
+export function referencePodBars(pods: readonly PodView[], runs: readonly AttributedRun[], window: Span, mergeGapMs: number, rollout: RolloutView): PodBar[] {
   const servedByPod = new Map<string, Span[]>();
   const droppedByPod = new Map<string, PodBar['dropped']>();
   for (const { run, pod } of runs) {
@@ -68,8 +69,12 @@ export function referencePodBars(pods: readonly PodView[], runs: readonly Attrib
     if (segments.length === 0) continue;
     const served = mergeSpansBySorting(servedByPod.get(p.lane.uid) ?? [], mergeGapMs);
     const deletedAt = p.lane.deletionObservedAt;
-    const stale = deletedAt === undefined ? [] : served.filter((s) => s.to > deletedAt).map((s) => ({ from: Math.max(s.from, deletedAt), to: s.to }));
-    const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, dropped: droppedByPod.get(p.lane.uid) ?? [] };
+    const { endpointStopAt, sigtermAt } = staleEdges(p, rollout);
+    const after = (edge: number) => served.filter((s) => s.to > edge).map((s) => ({ from: Math.max(s.from, edge), to: s.to }));
+    const stale = sigtermAt === undefined ? [] : after(sigtermAt);
+    const late = endpointStopAt === undefined ? [] : after(endpointStopAt);
+    const afterEndpointRemoval = sigtermAt === undefined ? late : late.filter((s) => s.from < sigtermAt).map((s) => ({ from: s.from, to: Math.min(s.to, sigtermAt) }));
+    const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, afterEndpointRemoval, dropped: droppedByPod.get(p.lane.uid) ?? [] };
     if (p.lane.node !== undefined) bar.node = p.lane.node;
     if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
     if (p.lane.goneAt !== undefined) bar.goneAt = p.lane.goneAt;
