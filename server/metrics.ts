@@ -34,8 +34,29 @@ export function createMetrics() {
     labelNames: ['source', 'reason'] as const,
     registers: [registry],
   });
+  const recordingWriteErrors = new Counter({
+    name: 'cutover_recording_write_errors_total',
+    help: 'Writes to the session recording that failed (a full disk, a removed volume), by error code; the recording stops at the first',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const recordingEventsNotWritten = new Counter({
+    name: 'cutover_recording_events_not_written_total',
+    help: 'Events of the session that its recording does not hold because a write failed',
+    registers: [registry],
+  });
   // The rollouts' measurements (overlap, lags, dropped, stale, singleton): see server/measure/.
   const measurements = createMeasurementMetrics(registry);
-  return { registry, rejectedInputs, eventsPublished, agentsConnected, probeResultsIngested, watchReconnects, measurements };
+  return {
+    registry,
+    rejectedInputs,
+    eventsPublished,
+    agentsConnected,
+    probeResultsIngested,
+    watchReconnects,
+    recordingWriteErrors,
+    recordingEventsNotWritten,
+    measurements,
+  };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -6,6 +6,8 @@ export type EventListener = (event: CutoverEvent) => void;
 export interface EventArchive {
   /** Every event with seq ≤ this is durably written (the write stream confirmed its line). */
   readonly writtenSeq: number;
+  /** Set once the archive failed for good: it holds nothing after `writtenSeq` and never will. */
+  readonly failure?: Error | undefined;
   /**
    * The archive's text as a recording reader takes it: its header, then its events from `afterSeq + 1`
    * on (it may start a little earlier, never later), to what is written when read.
@@ -17,7 +19,8 @@ export interface EventArchive {
  * How much the hub keeps in memory once an archive holds the events: a resume window of the events
  * published in the last `windowMs`, but never more than the last `windowEvents` (whichever keeps fewer:
  * at 4,000 probe batches/s a minute would be ~240k events, a few hundred MB), and always everything the
- * archive has not yet confirmed. A resume from before the window is read from the archive: slower, not lossy.
+ * archive has not yet confirmed (unless the archive failed: then only the window). A resume from before the
+ * window is read from the archive: slower, not lossy.
  */
 export interface RetentionPolicy {
   windowEvents: number;
@@ -96,7 +99,10 @@ export class EventHub {
   evict(): void {
     if (!this.retention) return;
     const { archive, policy } = this.retention;
-    const written = archive.writtenSeq;
+    // A failed archive will never confirm more: the hub keeps only the resume window, not the whole
+    // session (at most `windowEvents` events; what was never written is then lost to late resumes, not kept
+    // until memory runs out).
+    const written = archive.failure ? this.seq : archive.writtenSeq;
     const beyondCount = this.seq - policy.windowEvents;
     const before = this.now() - policy.windowMs;
     let head = this.head;

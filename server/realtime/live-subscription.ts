@@ -87,7 +87,14 @@ export async function startLive(request: LiveRequest, sink: LiveSink): Promise<v
       return;
     }
     if (!sink.current()) return;
-    if (seen < hub.floorSeq && seen === passStart) return sink.failed(`the recording ends before event ${hub.floorSeq}, which it confirmed written`);
+    if (seen < hub.floorSeq && seen === passStart) {
+      const failure = archive.failure;
+      return sink.failed(
+        failure
+          ? `the recording failed after event ${seen} (${failure.message}): events ${seen + 1}..${hub.floorSeq} are no longer held`
+          : `the recording ends before event ${hub.floorSeq}, which it confirmed written`,
+      );
+    }
   }
   goLive();
 }

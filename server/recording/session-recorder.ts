@@ -32,6 +32,8 @@ export class SessionRecorder implements EventArchive {
   /** Byte offset of the line of seq k·CHECKPOINT_EVERY + 1, so a reader can start near any seq. */
   private readonly checkpoints: number[] = [];
   private indexed = true;
+  private failed: Error | undefined;
+  private readonly failureListeners: Array<(error: Error) => void> = [];
   readonly id: string;
   readonly file: string;
 
@@ -55,11 +57,15 @@ export class SessionRecorder implements EventArchive {
     await mkdir(this.dir, { recursive: true });
     const stream = createWriteStream(this.file, { flags: 'wx', encoding: 'utf8' });
     await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', (error: NodeJS.ErrnoException) =>
-        reject(error.code === 'EEXIST' ? new Error(`${this.file} already exists: Cutover does not overwrite a recording`) : error),
-      );
+      const openFailed = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EEXIST' ? new Error(`${this.file} already exists: Cutover does not overwrite a recording`) : error);
+      stream.once('error', openFailed);
+      stream.once('open', () => {
+        stream.off('error', openFailed);
+        resolve();
+      });
     });
+    stream.on('error', (error) => this.fail(error));
     this.stream = stream;
     this.headerLine = formatHeader(this.header);
     this.bytes = Buffer.byteLength(this.headerLine);
@@ -71,7 +77,7 @@ export class SessionRecorder implements EventArchive {
 
   /**
    * The highest seq whose line the write stream has confirmed (its callbacks run in write order, so every
-   * line before it is written too). A failed write stops it: the hub then keeps the events in memory.
+   * line before it is written too). A failed write stops it for good (see `failure`).
    */
   get writtenSeq(): number {
     return this.written;
@@ -103,8 +109,31 @@ export class SessionRecorder implements EventArchive {
     }
     this.bytes += Buffer.byteLength(line);
     stream.write(line, (error) => {
-      if (!error && seq === this.written + 1) this.written = seq;
+      if (error) this.fail(error);
+      else if (seq === this.written + 1) this.written = seq;
     });
+  }
+
+  /** The write error that stopped the recording, if one did: the file holds events up to `writtenSeq` and never more. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
+  /** Called once, on the first failed write (a full disk, a removed volume). */
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  /**
+   * A write failed: the stream is destroyed and what it still buffered is gone, so the recording stops here
+   * rather than resume with a hole. The hub stops waiting for it (see EventHub.evict), so memory stays bounded.
+   */
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = error;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const listener of this.failureListeners) listener(error);
   }
 
   async stop(): Promise<void> {
@@ -112,6 +141,7 @@ export class SessionRecorder implements EventArchive {
     const stream = this.stream;
     this.stream = undefined;
     if (!stream) return;
+    if (this.failed || stream.destroyed) return void stream.destroy();
     await new Promise<void>((resolve) => stream.end(() => resolve()));
   }
 }

@@ -83,6 +83,27 @@ function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Lo
 }
 
 /**
+ * The recording's health beside the sources': live while it writes; on the first failed write (a full
+ * disk) degraded, logged, and counted in /metrics with every event it no longer holds.
+ */
+function watchRecording(recorder: SessionRecorder, server: AppServer, logger: Logger): void {
+  server.reportStatus({ name: 'recording', state: 'live', detail: recorder.file });
+  recorder.onFailure((error) => {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    const written = recorder.writtenSeq;
+    server.metrics.recordingWriteErrors.inc({ code });
+    server.metrics.recordingEventsNotWritten.inc(server.hub.lastSeq - written);
+    server.hub.subscribe(() => server.metrics.recordingEventsNotWritten.inc());
+    logger.error({ err: error, file: recorder.file, writtenSeq: written }, 'recording write failed: the recording stops here; the session goes on live');
+    server.reportStatus({
+      name: 'recording',
+      state: 'degraded',
+      detail: `${recorder.file}: write failed after event ${written} (${error.message}); the session goes on live, the recording stopped`,
+    });
+  });
+}
+
+/**
  * Everything `serve` and `record` share: an optional lab, the sources, the app server, the lab's
  * in-process agents and the recorder, with one ordered stop. A failure half-way stops what had started.
  */
@@ -156,6 +177,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         'file' in options.record
           ? SessionRecorder.toFile(options.record.file, header)
           : new SessionRecorder(options.record.dir, header, options.record.label ?? (lab ? `lab-${lab.scenario.name}` : namespace ?? 'all-namespaces'));
+      watchRecording(recorder, server, logger);
       await recorder.start(server.hub);
       // The recording holds every event: the hub keeps only the resume window and what is not yet written.
       server.hub.retainWith(recorder, options.retention);
