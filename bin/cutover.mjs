@@ -4,4 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../server/cli/main.ts');
+const { runCli } = await import('../server/cli/main.ts');
+await runCli('cutover');

@@ -62,7 +62,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     reportRoutes(measurements, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })),
     ...(options.routes ?? []).map((factory) => factory({ metrics, hub })),
   ];
-  const web: WebHandler | undefined = options.web ? await startWeb(options.web) : undefined;
+  const web: WebHandler | undefined = options.web
+    ? await startWeb({ ...options.web, onBuildStart: (reason) => logger.info(`building the dashboard (${reason}): about a minute, once; later starts reuse the build`) })
+    : undefined;
 
   const httpServer = createServer((req, res) => {
     void (async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import next from 'next';
+import { ensureUiBuild } from './ui-build/ensure-ui-build';
 
 export interface WebHandler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -8,8 +9,12 @@ export interface WebHandler {
   close(): Promise<void>;
 }
 
-/** Next.js hosted in our own server: dev mode with hot reload, or the `next build` output. */
-export async function startWeb(options: { dev: boolean; dir: string }): Promise<WebHandler> {
+/**
+ * Next.js hosted in our own server: dev mode with hot reload, or a production build, made first when
+ * there is none yet or the dashboard's sources changed since (see ensureUiBuild).
+ */
+export async function startWeb(options: { dev: boolean; dir: string; onBuildStart?: (reason: string) => void }): Promise<WebHandler> {
+  if (!options.dev) await ensureUiBuild(options.dir, { ...(options.onBuildStart ? { onBuildStart: options.onBuildStart } : {}) });
   const app = next({ dev: options.dev, dir: options.dir });
   await app.prepare();
   const handle = app.getRequestHandler();

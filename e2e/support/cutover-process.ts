@@ -14,14 +14,17 @@ export interface CutoverProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the real CLI (`cutover serve --lab`) on a free port and waits for it to print its URLs. */
-export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000): Promise<CutoverProcess> {
+/**
+ * Starts the real CLI (`cutover serve --lab`) on a free port and waits for it to print its URLs: this
+ * checkout's, or another `cutover` executable (an installed one) run from another directory.
+ */
+export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000, where: { executable?: string; cwd?: string } = {}): Promise<CutoverProcess> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cutover-e2e-'));
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   const child: ChildProcess = spawn(
-    process.execPath,
+    where.executable ?? process.execPath,
     [
-      'bin/cutover.mjs',
+      ...(where.executable ? [] : ['bin/cutover.mjs']),
       'serve',
       '--lab',
       ...extraArgs,
@@ -32,7 +35,7 @@ export async function startCutover(extraArgs: string[] = [], timeoutMs = 60_000)
       '--kubeconfig-out',
       kubeconfigPath,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, ...(where.cwd ? { cwd: where.cwd } : {}) },
   );
   let stdout = '';
   let stderr = '';

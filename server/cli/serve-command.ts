@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
 import { createLogger } from '../logger';
+import { PROJECT_DIR } from '../project-dir';
 import { labRunRoutes } from '../http/lab-routes';
 import { LabRuns } from '../lab-runs/lab-runs';
 import { type SessionOptions, startSession } from '../session/start-session';
@@ -12,8 +12,6 @@ import { ReplaySource } from '../sources/replay/replay-source';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { onShutdown } from './shutdown';
-
-const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface ServeOptions extends ClusterOptions {
   lab?: string | true;
