@@ -8,6 +8,7 @@ import { startSession } from '../session/start-session';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { parseDuration } from './duration-option';
 import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
+import { onFatal } from './shutdown';
 
 /** Exit code when --timeout passes first: distinct from errors (1), usage (2) and a failed gate (3). */
 export const RECORD_TIMED_OUT = 4;
@@ -62,6 +63,7 @@ export function recordCommand(): Command {
         record: { file: out, tool: 'cutover record' },
         logger,
       });
+      onFatal(logger, () => session.stop());
       process.stdout.write(`Recording to: ${out}\n`);
       process.stdout.write(`Probe agents connect to: ${session.server.url}\n`);
 
