@@ -7,9 +7,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../lib/report/report-model';
 import { headlineFigures } from '../lib/views/headline-figures';
+import { lagChartRows, lagRowTitle, type LagCell } from '../lib/views/lag-chart-rows';
 import { VIEWPORTS, launchBrowser, screenshotPath, watchConsole } from './support/browser';
 import { type CutoverProcess, startCutover } from './support/cutover-process';
-import { readPageFigures } from './support/page-figures';
+import { type PageLagRow, readLagTable, readPageFigures } from './support/page-figures';
 
 const run = promisify(execFile);
 
@@ -80,6 +81,10 @@ describe('live page on the broken lab scenario', () => {
     if (dataOverlap !== null && dataOverlap > 0) expect(dataBands).toBeGreaterThanOrEqual(3);
     else expect(dataBands).toBe(0);
     expect(await rollout.getAttribute('data-outcome')).toBe('complete');
+    const lagTable = await readLagTable(page);
+    const lagChartTitles = await page.locator('[data-testid="lag-chart"] svg g[data-node] > title').allTextContents();
+    const legend = await page.getByTestId('timeline-legend').innerText();
+    const nodeLabels = await page.locator('[data-testid="lane-nodes"] g[data-node] > text').allTextContents();
     expect(errors).toEqual([]);
 
     // Ctrl-C closes the recording; the report of that file is the ground truth for the page.
@@ -105,7 +110,38 @@ describe('live page on the broken lab scenario', () => {
     expect(byId.get('worst-add-lag')).toBe(fromReport.measurements.worstAddLag?.lagMs.value ?? null);
     expect(byId.get('worst-removal-lag')).toBe(fromReport.measurements.worstRemovalLag?.lagMs.value ?? null);
     expect(byId.get('dropped')).toBe(fromReport.measurements.droppedRequests.total.value);
-    expect(byId.get('stale')).toBe(fromReport.measurements.staleResponses.afterDeletion.value);
-    expect(onPage.find((f) => f.id === 'worst-removal-lag')?.where).toContain(fromReport.measurements.worstRemovalLag?.node ?? '?');
+    // The headline's stale responses are those served after SIGTERM (DESIGN.md), as the legend names them.
+    expect(byId.get('stale')).toBe(fromReport.measurements.staleResponses.afterSigterm.value);
+    expect(legend).toContain('stale (served after SIGTERM)');
+    expect(legend).not.toContain('after deletion');
+
+    // Broken's pods die at SIGTERM while every node still routes to them: the worst removal lag is not 0 and
+    // names the node that lagged longest, the same on the page and in the report.
+    const worst = fromReport.measurements.worstRemovalLag;
+    if (!worst) throw new Error('the report has no removal lag');
+    expect(byId.get('worst-removal-lag') ?? 0).toBeGreaterThan(0);
+    const slowest = [...fromReport.nodes].sort((a, b) => (b.worstRemovalLag?.lagMs.value ?? -Infinity) - (a.worstRemovalLag?.lagMs.value ?? -Infinity))[0];
+    expect(worst.node).toBe(slowest?.node);
+    expect(onPage.find((f) => f.id === 'worst-removal-lag')?.where).toContain(`${worst.node} · ${worst.pod}`);
+
+    // The lag chart shows each node's lags with the evidence they stand on, and the drops with the
+    // conntrack tail apart: the same words as the report's per-node figures.
+    const words = (c: LagCell | null) => (c ? `${c.text}${c.pod} · ${c.evidence}` : '—');
+    const expectedRows: PageLagRow[] = lagChartRows(fromReport).map((r) => ({
+      node: r.node,
+      removal: words(r.removalLag),
+      removalEvidence: r.removalLag?.evidence ?? '',
+      add: words(r.addLag),
+      addEvidence: r.addLag?.evidence ?? '',
+      dropped: r.droppedText,
+      conntrackTail: r.conntrackTailText,
+    }));
+    expect(lagTable).toEqual(expectedRows);
+    expect(lagTable.map((r) => r.node)).toEqual(['node-a', 'node-b', 'node-c']);
+    for (const r of lagTable) expect(r.removalEvidence).not.toBe('');
+    expect(lagTable.find((r) => r.node === worst.node)?.removal).toContain(worst.pod);
+    // The bars' tooltips say the same, and the nodes lane counts the rollout's drops as the report does.
+    expect(lagChartTitles).toEqual(lagChartRows(fromReport).map(lagRowTitle));
+    expect(nodeLabels).toEqual(fromReport.nodes.map((n) => (n.dropped.hi > 0 ? `${n.node} ✕${n.dropped.value}` : n.node)));
   });
 });
