@@ -101,6 +101,15 @@ describe('lab agents read their node’s evidence through the agent’s own code
     const failures = failed(runs, 'node-b');
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.some((r) => r.endpoint === oldEndpoint)).toBe(true);
+    // The node's NEW events prove the connections the rules sent to the dead pod made their own entry:
+    // reusedConntrack false, the proof that node-b's rules still routed there.
+    const fresh = failures.filter((r) => r.endpoint === oldEndpoint && r.reusedConntrack === false);
+    expect(fresh.reduce((n, r) => n + r.count, 0)).toBeGreaterThan(0);
+    // Every attributed failure is judged one way or the other (a probe every 50 ms keeps the events covering).
+    const attributed = failures.filter((r) => r.endpoint !== undefined);
+    expect(attributed.filter((r) => r.reusedConntrack === undefined).reduce((n, r) => n + r.count, 0)).toBeLessThanOrEqual(
+      Math.ceil(0.1 * attributed.reduce((n, r) => n + r.count, 0)),
+    );
   });
 
   it("'responses': nothing but the Service's answers", async () => {

@@ -18,7 +18,10 @@ export interface ConnectionStart {
   /** The Service address and port the client connected to (here the node proxy's own). */
   serviceAddress: string;
   servicePort: number;
-  /** The DNAT target; undefined when the Service had no endpoints (kube-proxy REJECTs, nothing is NATed). */
+  /**
+   * The DNAT target; undefined when the Service had no endpoints: kube-proxy's filter rule REJECTs the SYN
+   * before conntrack confirms its entry, so the kernel keeps none and announces none.
+   */
   endpoint: { address: string; port: number } | undefined;
   /** Real ms the client's SYN arrived. */
   startedAt: number;
@@ -47,6 +50,7 @@ export interface TrackedConnection {
  */
 export class ConnectionLog {
   private readonly ring: Array<TrackedConnection | undefined>;
+  private readonly newListeners = new Set<(line: ConntrackLine, at: number) => void>();
   private next = 0;
   private readonly byPort = new Map<number, TrackedConnection[]>();
 
@@ -58,8 +62,15 @@ export class ConnectionLog {
     this.ring = new Array<TrackedConnection | undefined>(capacity);
   }
 
-  /** A SYN arrived and was DNATed (or matched an older entry): the entry exists, unreplied. */
-  connecting(start: ConnectionStart): TrackedConnection {
+  /**
+   * A SYN arrived and was DNATed (or matched an older entry): the entry exists, unreplied. A new entry is
+   * announced as the kernel's NEW event; one that matched an older entry is not (the kernel made none).
+   * A rejected SYN (no endpoints) leaves nothing.
+   */
+  connecting(start: ConnectionStart & { endpoint: NonNullable<ConnectionStart['endpoint']> }): TrackedConnection;
+  connecting(start: ConnectionStart): TrackedConnection | undefined;
+  connecting(start: ConnectionStart): TrackedConnection | undefined {
+    if (!start.endpoint) return undefined;
     const reused = start.reused;
     const entry: TrackedConnection = {
       start,
@@ -67,10 +78,17 @@ export class ConnectionLog {
       state: 'SYN_SENT',
       unreplied: true,
       assured: false,
-      expiresAt: reused?.expiresAt ?? start.startedAt + (start.endpoint ? this.timeouts.synSent : this.timeouts.close),
+      expiresAt: reused?.expiresAt ?? start.startedAt + this.timeouts.synSent,
     };
     this.add(entry);
+    if (!reused) for (const listener of this.newListeners) listener(toLine(entry, start.startedAt), start.startedAt);
     return entry;
+  }
+
+  /** Calls `listener` with each new entry and its creation time (real ms), as `conntrack -E -e NEW` would; returns the unsubscribe. */
+  onNew(listener: (line: ConntrackLine, at: number) => void): () => void {
+    this.newListeners.add(listener);
+    return () => this.newListeners.delete(listener);
   }
 
   /** The endpoint answered the handshake. */

@@ -51,6 +51,19 @@ export function renderConntrackLine(line: ConntrackLine): string {
   ].join(' ');
 }
 
+/**
+ * A NEW event as `conntrack -E -o timestamp` prints it (conntrack-tools 1.4.7): the time (s.µs, zero-padded),
+ * a tab, the event type, and the entry without the fields `-L` adds (mark, delta-time, use):
+ *
+ *   [1733333333.123456]	    [NEW] tcp      6 120 SYN_SENT src=127.0.0.1 dst=127.0.0.1 sport=40112 dport=36011 [UNREPLIED] src=127.64.0.9 dst=127.0.0.1 sport=8080 dport=40112
+ */
+export function renderConntrackNewEvent(line: ConntrackLine, atMs: number): string {
+  const micros = Math.floor(atMs * 1000);
+  const stamp = `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  const entry = [`${'tcp'.padEnd(8)} 6 ${Math.max(0, Math.floor(line.timeoutSeconds))} ${line.state}`, tuple(line.original), ...(line.unreplied ? ['[UNREPLIED]'] : []), tuple(line.reply)].join(' ');
+  return `[${stamp}]\t    [NEW] ${entry}`;
+}
+
 /** Several entries, one a line (empty text when none matched, as `conntrack -L` prints nothing on stdout). */
 export function renderConntrackList(lines: readonly ConntrackLine[]): string {
   return lines.map((l) => `${renderConntrackLine(l)}\n`).join('');

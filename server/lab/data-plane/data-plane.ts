@@ -2,6 +2,7 @@ import type { KubeObject, ObjectStore, StoreChange } from '../api/object-store';
 import { resourceForKind, resourceKey } from '../api/resource-registry';
 import type { LabClock } from '../lab-clock';
 import { ConnectionLog, KERNEL_TIMEOUT_SECONDS } from './connection-log';
+import { renderConntrackNewEvent } from './conntrack-text';
 import { ConntrackTable } from './conntrack';
 import { type Endpoint, endpointsOfSlice, routedEndpoints } from './endpoints';
 import { GroundTruth, type GroundTruthSnapshot } from './ground-truth';
@@ -82,6 +83,8 @@ export interface NodeEvidenceUrls {
   metricsUrl: string;
   rulesUrl: string;
   conntrackUrl: string;
+  /** Its NEW events, streamed as `conntrack -E -e NEW -o timestamp` prints them. */
+  conntrackEventsUrl: string;
   /** The node proxy's own listen address: the lab's Service has no clusterIP, so the rules match this. */
   service: { address: string; port: number };
 }
@@ -191,6 +194,7 @@ export class DataPlane {
               savedAt: new Date(clock.now()),
             }),
             conntrack: (sport) => (sport === undefined ? connections.entries(clock.now()) : connections.entriesForPort(sport, clock.now())),
+            conntrackEvents: (listener) => connections.onNew((line, at) => listener(renderConntrackNewEvent(line, at))),
           },
           host,
         );
@@ -275,6 +279,7 @@ export class DataPlane {
       metricsUrl: `${base}${EVIDENCE_PATHS.metrics}`,
       rulesUrl: `${base}${EVIDENCE_PATHS.rules}`,
       conntrackUrl: `${base}${EVIDENCE_PATHS.conntrack}`,
+      conntrackEventsUrl: `${base}${EVIDENCE_PATHS.conntrackEvents}`,
       service: { address: this.options.host ?? '127.0.0.1', port: m.proxy.port },
     };
   }

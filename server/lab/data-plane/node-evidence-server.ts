@@ -12,10 +12,15 @@ export interface NodeEvidenceSource {
   rules(): NatRulesInput;
   /** Live conntrack entries, of one client source port or (undefined) all. */
   conntrack(sport: number | undefined): ConntrackLine[];
+  /** Calls `listener` with each NEW event line as it happens; returns the unsubscribe. */
+  conntrackEvents(listener: (line: string) => void): () => void;
 }
 
 /** The paths a node's evidence server answers on, beside its base URL. */
-export const EVIDENCE_PATHS = { metrics: '/metrics', rules: '/rules', conntrack: '/conntrack' } as const;
+export const EVIDENCE_PATHS = { metrics: '/metrics', rules: '/rules', conntrack: '/conntrack', conntrackEvents: '/conntrack/events' } as const;
+
+/** A reader this far behind (bytes not yet taken) loses its event stream: it then knows it missed events. */
+const MAX_UNREAD_EVENT_BYTES = 1024 * 1024;
 
 const TEXT = 'text/plain; charset=utf-8';
 /** What kube-proxy's metrics endpoint answers with (Prometheus text format 0.0.4). */
@@ -25,7 +30,8 @@ const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
  * A lab node's evidence, served the way a real node exposes it to an agent on the host network: kube-proxy's
  * metrics (`GET /metrics`, as on its :10249), the NAT rules as `iptables-save -t nat` prints them
  * (`GET /rules`) and the connection-tracking entries as `conntrack -L` prints them (`GET /conntrack`,
- * `?sport=N` for the entries of one client port, as `conntrack -L -p tcp --sport N`). Everything is
+ * `?sport=N` for the entries of one client port, as `conntrack -L -p tcp --sport N`), and its NEW events
+ * as `conntrack -E -e NEW -o timestamp` prints them, streamed as they happen (`GET /conntrack/events`). Everything is
  * generated from the node's state at the time of the request. Loopback only, ephemeral port.
  */
 export class NodeEvidenceServer {
@@ -87,6 +93,20 @@ export class NodeEvidenceServer {
       case EVIDENCE_PATHS.rules:
         send(200, renderIptablesSave(this.source.rules()));
         return;
+      case EVIDENCE_PATHS.conntrackEvents: {
+        res.writeHead(200, { 'Content-Type': TEXT, 'Cache-Control': 'no-store' });
+        res.flushHeaders();
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        const unsubscribe = this.source.conntrackEvents((line) => {
+          res.write(`${line}\n`);
+          if (res.writableLength > MAX_UNREAD_EVENT_BYTES) res.destroy();
+        });
+        res.once('close', unsubscribe);
+        return;
+      }
       case EVIDENCE_PATHS.conntrack: {
         const raw = url.searchParams.get('sport');
         const sport = raw === null ? undefined : Number(raw);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { lookupConnection, parseConntrackText } from '../../agent/conntrack-entries';
+import { parseConntrackEventLine } from '../../agent/conntrack-event-line';
 import { iptablesServiceRouting } from '../../agent/iptables-rules';
 import { parseKubeProxyMetrics } from '../../agent/kube-proxy-metrics';
 import { ConnectionLog } from './connection-log';
-import { renderConntrackLine, renderConntrackList } from './conntrack-text';
+import { type ConntrackLine, renderConntrackLine, renderConntrackList, renderConntrackNewEvent } from './conntrack-text';
 import { base32, endpointChainName, renderIptablesSave, serviceChainName, statisticProbability } from './iptables-save';
 import { emptySyncMetrics, formatGoFloat, renderSyncMetrics } from './kube-proxy-metrics-text';
 
@@ -172,6 +173,20 @@ describe('ConnectionLog (a node proxy’s conntrack entries)', () => {
     expect(line).toMatchObject({ state: 'SYN_SENT', unreplied: true, deltaTimeSeconds: 4.5, timeoutSeconds: 5.5 });
   });
 
+  it('announces a NEW event exactly when the kernel would: a new entry, not one that matched an older entry, not a rejected SYN', () => {
+    const log = new ConnectionLog(timeouts);
+    const events: Array<[number, number]> = [];
+    const unsubscribe = log.onNew((line, at) => events.push([line.original.sport, at]));
+    log.connecting(start(40_000, 1000));
+    log.connecting(start(40_002, 2000, { createdAt: 1000, expiresAt: 11_000 }));
+    expect(log.connecting({ ...start(40_004, 3000), endpoint: undefined })).toBeUndefined();
+    unsubscribe();
+    log.connecting(start(40_006, 4000));
+    expect(events).toEqual([[40_000, 1000]]);
+    // The rejected SYN left no entry to list either.
+    expect(log.entriesForPort(40_004, 3001)).toEqual([]);
+  });
+
   it('keeps only the last `capacity` connections', () => {
     const log = new ConnectionLog(timeouts, 3);
     for (let port = 1; port <= 5; port++) log.connecting(start(port, 1000));
@@ -201,6 +216,23 @@ describe("round trip: what the lab writes, the probe agent's readers read back",
     m.durationCounts[0] = 7;
     m.lastSyncAt = 1_764_864_525_123;
     expect(parseKubeProxyMetrics(renderSyncMetrics(m))).toEqual({ lastSyncMs: 1_764_864_525_123, syncCount: 7 });
+  });
+
+  it('a NEW event reads back with its time to the microsecond, its tuple and its DNAT target', () => {
+    const line: ConntrackLine = {
+      state: 'SYN_SENT',
+      timeoutSeconds: 10,
+      original: { src: '127.0.0.1', dst: '127.0.0.1', sport: 40_112, dport: 36_011 },
+      reply: { src: '127.64.0.9', dst: '127.0.0.1', sport: 8080, dport: 40_112 },
+      unreplied: true,
+      assured: false,
+      mark: 0,
+      deltaTimeSeconds: 0,
+      use: 1,
+    };
+    const text = renderConntrackNewEvent(line, 1_764_864_525_003.25);
+    expect(text).toBe('[1764864525.003250]\t    [NEW] tcp      6 10 SYN_SENT src=127.0.0.1 dst=127.0.0.1 sport=40112 dport=36011 [UNREPLIED] src=127.64.0.9 dst=127.0.0.1 sport=8080 dport=40112');
+    expect(parseConntrackEventLine(text)).toMatchObject({ kind: 'event', type: 'NEW', at: 1_764_864_525_003.25, entry: { original: { sport: 40_112, dport: 36_011 }, reply: { src: '127.64.0.9', sport: 8080 } } });
   });
 
   it('a conntrack entry is found by the probe’s source port, names its DNAT target, and a reused one reads as reused', () => {

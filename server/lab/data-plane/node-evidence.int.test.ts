@@ -1,5 +1,7 @@
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseConntrackEventLine } from '../../agent/conntrack-event-line';
 import { ObjectStore } from '../api/object-store';
 import { LabClock } from '../lab-clock';
 import { DataPlane } from './data-plane';
@@ -43,6 +45,19 @@ function rawProbe(url: string, timeoutMs: number): Promise<RawProbe> {
     socket.on('end', () => finish('served'));
     socket.on('error', () => finish('failed'));
   });
+}
+
+/** Follows a streamed text (the node's conntrack events) until `close()`; `text()` is what came so far. */
+function follow(url: string): { text: () => string; close: () => void } {
+  let received = '';
+  const req = get(url, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      received += chunk;
+    });
+  });
+  req.on('error', () => {});
+  return { text: () => received, close: () => req.destroy() };
 }
 
 async function text(url: string): Promise<string> {
@@ -93,6 +108,7 @@ describe("a lab node's evidence server says what its proxy really did", () => {
     const proxy = plane.nodeProxyUrl('node-a');
     expect(evidence.service).toEqual({ address: '127.0.0.1', port: Number(new URL(proxy).port) });
 
+    const events = follow(evidence.conntrackEventsUrl);
     const service = { namespace: 'demo', name: 'web', portName: 'http' };
     const rulesBefore = await text(evidence.rulesUrl);
     expect(dnatTargets(rulesBefore).sort()).toEqual([`${old.address}:8080`, `${fixture.pods.get('new')?.address}:8080`].sort());
@@ -141,6 +157,25 @@ describe("a lab node's evidence server says what its proxy really did", () => {
     const truth = plane.snapshot();
     const steeredTruth = truth.requests.find((r) => r.startedAt >= steered.startedAt && r.via === 'node-a');
     expect(steeredTruth).toMatchObject({ pod: 'old', conntrack: true, outcome: 'timeout' });
+    // The NEW events: one per connection that made its own entry, none for the one the leftover entry steered.
+    await sleep(50);
+    events.close();
+    const newEvents = events
+      .text()
+      .trim()
+      .split('\n')
+      .map(parseConntrackEventLine)
+      .flatMap((e) => (e.kind === 'event' ? [e] : []));
+    expect(newEvents.length).toBe(events.text().trim().split('\n').length);
+    // One flow bucket: after the first failure every connection matched its entry, so only those before made their own.
+    const ownEntries = truth.requests.filter((r) => r.via === 'node-a' && !r.conntrack);
+    expect(ownEntries.length).toBeGreaterThan(0);
+    expect(newEvents).toHaveLength(ownEntries.length);
+    for (const e of newEvents) expect(probes.map((p) => p.localPort)).toContain(e.entry.original.sport);
+    const failedEvent = newEvents.find((e) => e.entry.original.sport === failure?.localPort);
+    expect(failedEvent?.entry.reply).toMatchObject({ src: old.address, sport: 8080 });
+    expect(failedEvent?.at).toBeGreaterThanOrEqual(failure?.startedAt ?? Number.NaN);
+    expect(newEvents.find((e) => e.entry.original.sport === steered.localPort)).toBeUndefined();
     // Everything listed without a port: both entries, and the served ones.
     const all = await text(evidence.conntrackUrl);
     expect(all).toContain(`sport=${failure?.localPort} `);
