@@ -78,7 +78,8 @@ export function headlineFigures(r: RolloutReport): HeadlineFigure[] {
   const stale = m.staleResponses.afterSigterm;
   const staleFigure: HeadlineFigure = { id: 'stale', label: 'Stale responses', ...countFigure(stale), tone: stale.value > 0 ? 'bad' : 'ok' };
   if (stale.value > 0) staleFigure.where = 'served after SIGTERM';
-  else if (m.staleResponses.afterEndpointRemoval.value > 0) staleFigure.where = `${m.staleResponses.afterEndpointRemoval.value} during preStop, after leaving the endpoints`;
+  // In the legend's words: served after leaving the endpoints, before SIGTERM (with a preStop, its sleep).
+  else if (m.staleResponses.afterEndpointRemoval.value > 0) staleFigure.where = `${m.staleResponses.afterEndpointRemoval.value} after leaving the endpoints, before SIGTERM`;
   out.push(staleFigure);
   if (m.singletonViolation) {
     const sv = m.singletonViolation;

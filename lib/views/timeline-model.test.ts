@@ -70,6 +70,20 @@ describe('buildTimeline on a one-replica rolling update', () => {
     expect(s.measurements.stale.afterEndpointRemoval.value).toBeGreaterThan(0);
   });
 
+  it('a pod that left the ready endpoints and came back had not left them: only the time out of them is late', () => {
+    // new-1 flaps: not ready in the slice at 4.0 s, ready again at 4.5 s, serving node-b throughout.
+    const b = smallRollout();
+    b.slice(4000, [{ pod: 'old-1', node: 'node-a', ready: false, terminating: true }, { pod: 'new-1', node: 'node-b', ready: false }]);
+    b.slice(4500, [{ pod: 'old-1', node: 'node-a', ready: false, terminating: true }, { pod: 'new-1', node: 'node-b', ready: true }]);
+    const events = b.build();
+    const state = foldEvents(events);
+    const s = selectRollout(state);
+    if (!s.deployment || !s.measurements) throw new Error('no rollout');
+    const fresh = buildTimeline(state, s.deployment, s.measurements, recordReplicaSetEvents(createReplicaSetHistory(), events), { mergeGapMs: 100 }).pods.find((p) => p.name === 'new-1');
+    expect(rel(fresh?.afterEndpointRemoval ?? [])).toEqual([[4000, 4500]]);
+    expect(fresh?.stale).toEqual([]);
+  });
+
   it('merges runs into spans per revision on each node and keeps drops', () => {
     const a = timeline.nodes.find((n) => n.node === 'node-a');
     expect(a?.revisions.map((r) => [r.hash, rel(r.spans)])).toEqual([
