@@ -17,8 +17,9 @@ export class WatchableApiServer {
   readonly watches = new Set<OpenWatch>();
   /** Every request path with its query, in arrival order. */
   readonly requests: string[] = [];
-  private frozenNew = false;
   private refusals = 0;
+  private hanging = false;
+  private readonly hung: Array<() => void> = [];
   private readonly api: LabApiServer;
   url = '';
 
@@ -39,6 +40,13 @@ export class WatchableApiServer {
           res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'ServiceUnavailable', code: 503 }));
           return;
         }
+        if (server.hanging) {
+          server.hung.push(() => {
+            server.track(url.split('?')[0] ?? url, res);
+            void server.api.handle(req, res);
+          });
+          return;
+        }
         server.track(url.split('?')[0] ?? url, res);
       }
       void server.api.handle(req, res);
@@ -48,7 +56,7 @@ export class WatchableApiServer {
   }
 
   private track(path: string, res: ServerResponse): void {
-    const watch: OpenWatch = { path, res, frozen: this.frozenNew };
+    const watch: OpenWatch = { path, res, frozen: false };
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     // A frozen watch keeps its connection and writes nothing more: a stuck proxy, a half-open TCP path.
     res.write = ((chunk: unknown, ...rest: unknown[]) => (watch.frozen ? true : write(chunk, ...rest))) as typeof res.write;
@@ -56,10 +64,9 @@ export class WatchableApiServer {
     res.on('close', () => this.watches.delete(watch));
   }
 
-  /** Freezes every open watch; with `newOnes`, watches opened from now on are frozen too. */
-  freeze(newOnes = false): void {
+  /** Freezes every open watch: it stays open and nothing more is written to it. */
+  freeze(): void {
     for (const watch of this.watches) watch.frozen = true;
-    this.frozenNew = newOnes;
   }
 
   /** Answers the next `count` watch requests with 503 Service Unavailable. */
@@ -67,18 +74,24 @@ export class WatchableApiServer {
     this.refusals = count;
   }
 
-  thaw(): void {
-    this.frozenNew = false;
+  /** While on, watch requests are accepted and held without an answer (not even headers) until `releaseHung`. */
+  hang(on: boolean): void {
+    this.hanging = on;
+  }
+
+  /** Answers the held watch requests now: late, as a stuck proxy that recovers would. */
+  releaseHung(): void {
+    for (const answer of this.hung.splice(0)) answer();
+  }
+
+  /** Watch requests held without an answer. */
+  get hungCount(): number {
+    return this.hung.length;
   }
 
   /** Ends every open watch as the apiserver does at its timeout: a clean end of the stream. */
   endWatches(): void {
     for (const watch of this.watches) watch.res.end();
-  }
-
-  /** Resets every open watch's connection. */
-  resetWatches(): void {
-    for (const watch of this.watches) watch.res.socket?.destroy();
   }
 
   openWatchCount(): number {

@@ -47,9 +47,8 @@ type WatchParams = Parameters<Watch['watch']>;
  * - it reports a failure to build the request (exec credential plugin, token file) through `done`: client-node
  *   reads credentials before its own try, and its ListWatch calls `watch` from a done handler nobody awaits,
  *   so such a failure was an unhandled rejection that ended the process.
- * Known limitation: a stall before the response headers is reported and the informer moves on, but the
- * pending request itself cannot be aborted (client-node keeps its AbortController until `watch` returns); it
- * is aborted as soon as it answers.
+ * Known limitation: a watch given up before the apiserver answered cannot be aborted (client-node keeps its
+ * AbortController until `watch` returns); its connection stays until it answers, and is closed then.
  */
 export class BookmarkingWatch extends Watch {
   private readonly stallMs: number;
@@ -64,46 +63,62 @@ export class BookmarkingWatch extends Watch {
     this.now = options.now ?? Date.now;
   }
 
-  override async watch(path: WatchParams[0], queryParams: WatchParams[1], callback: WatchParams[2], done: WatchParams[3]): Promise<AbortController> {
-    let finished = false;
-    let controller: AbortController | undefined;
-    let lastAt = this.now();
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error: unknown) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      controller?.abort();
-      done(error);
-    };
-    // Re-armed lazily: one timer per watch, not one per line.
-    const check = () => {
-      const silent = this.now() - lastAt;
-      if (silent >= this.stallMs) return finish(new WatchStalledError(silent, lastAt));
-      timer = setTimeout(check, this.stallMs - silent);
+  override watch(path: WatchParams[0], queryParams: WatchParams[1], callback: WatchParams[2], done: WatchParams[3]): Promise<AbortController> {
+    return new Promise<AbortController>((resolve) => {
+      let finished = false;
+      let answered = false;
+      let controller: AbortController | undefined;
+      let lastAt = this.now();
+      let timer: NodeJS.Timeout | undefined;
+      /** Hands ListWatch its handle on this watch: once, and before it may start the next one. */
+      const answer = (handle: AbortController) => {
+        if (answered) return;
+        answered = true;
+        resolve(handle);
+      };
+      const finish = (error: unknown) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        controller?.abort();
+        // Given up before the apiserver answered: ListWatch gets a spent handle now, so a late answer can
+        // never replace the handle of the watch that follows (its stop() would then miss the live one).
+        if (!controller) {
+          const spent = new AbortController();
+          spent.abort();
+          answer(spent);
+        }
+        done(error);
+      };
+      // Re-armed lazily: one timer per watch, not one per line.
+      const check = () => {
+        const silent = this.now() - lastAt;
+        if (silent >= this.stallMs) return finish(new WatchStalledError(silent, lastAt));
+        timer = setTimeout(check, this.stallMs - silent);
+        timer.unref();
+      };
+      timer = setTimeout(check, this.stallMs);
       timer.unref();
-    };
-    timer = setTimeout(check, this.stallMs);
-    timer.unref();
-    const onLine: WatchParams[2] = (phase, apiObj, watchObj) => {
-      // Lines still buffered when the watch was given up are not taken: the re-watch resumes before them.
-      if (finished) return;
-      lastAt = this.now();
-      this.options.activity?.received(lastAt);
-      callback(phase, apiObj, watchObj);
-    };
-    const params = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds };
-    try {
-      controller = await super.watch(path, params, onLine, finish);
-    } catch (error) {
-      finish(error);
-      return new AbortController();
-    }
-    if (finished) controller.abort();
-    else {
-      lastAt = this.now();
-      this.options.activity?.established(lastAt);
-    }
-    return controller;
+      const onLine: WatchParams[2] = (phase, apiObj, watchObj) => {
+        // Lines still buffered when the watch was given up are not taken: the re-watch resumes before them.
+        if (finished) return;
+        lastAt = this.now();
+        this.options.activity?.received(lastAt);
+        callback(phase, apiObj, watchObj);
+      };
+      const params = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds };
+      super.watch(path, params, onLine, finish).then(
+        (handle) => {
+          controller = handle;
+          if (finished) handle.abort(); // a late answer to a watch already given up
+          else {
+            lastAt = this.now();
+            this.options.activity?.established(lastAt);
+          }
+          answer(handle);
+        },
+        (error: unknown) => finish(error),
+      );
+    });
   }
 }

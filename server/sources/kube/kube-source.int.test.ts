@@ -21,9 +21,12 @@ async function health(url: string): Promise<SourceStatus | undefined> {
   return body.sources.find((s) => s.name === 'kube');
 }
 
-/** The fake apiserver and an app server watching it through KubeSource, with every event it publishes. */
-async function watching(options: Partial<KubeSourceOptions> = {}) {
-  const api = await WatchableApiServer.start(listen, { bookmarkIntervalMs: 60_000 });
+/**
+ * The fake apiserver and an app server watching it through KubeSource, with every event it publishes.
+ * Bookmarks come every `bookmarkIntervalMs` (the apiserver's minute, scaled down with the stall bound).
+ */
+async function watching(options: Partial<KubeSourceOptions> = {}, bookmarkIntervalMs = 60_000) {
+  const api = await WatchableApiServer.start(listen, { bookmarkIntervalMs });
   cleanups.push(() => api.close());
   api.createPod('web-1');
   const kubeConfig = new KubeConfig();
@@ -44,7 +47,8 @@ const podAdded = (events: CutoverEvent[], name: string) =>
 describe('KubeSource against a loopback apiserver', () => {
   it('takes a watch that went silent for dead, re-watches, and starts its gap at the last thing it received', async () => {
     const stallMs = 1500;
-    const { api, server, events } = await watching({ stallMs, backoff: { initialMs: 100, maxMs: 1000 } });
+    // Bookmarks every 300 ms keep a healthy watch from ever looking stalled; the frozen ones stop getting them.
+    const { api, server, events } = await watching({ stallMs, backoff: { initialMs: 100, maxMs: 1000 } }, 300);
     api.createPod('web-2');
     await vi.waitFor(() => expect(podAdded(events, 'web-2')).toBeDefined(), { timeout: 5000, interval: 10 });
     const lastSeen = podAdded(events, 'web-2')?.at ?? 0;
@@ -85,6 +89,30 @@ describe('KubeSource against a loopback apiserver', () => {
     }
     await vi.waitFor(async () => expect((await health(server.url))?.state).toBe('live'), { timeout: 5000, interval: 50 });
     expect(events.filter((e) => e.type === 'object' && e.action !== 'added')).toEqual([]);
+  });
+
+  it('gives up a watch the apiserver never answers, and a late answer to it neither replaces the live watch nor outlives stop', async () => {
+    const stallMs = 800;
+    const { api, server, events } = await watching({ stallMs, backoff: { initialMs: 100, maxMs: 200 } }, 200);
+    api.hang(true);
+    api.endWatches(); // the re-watches are accepted and never answered
+    await vi.waitFor(async () => expect((await health(server.url))?.detail).toMatch(/watch stalled/), { timeout: stallMs * 4, interval: 20 });
+    api.hang(false); // new watches are answered again; the held ones still wait
+    await vi.waitFor(() => expect(gaps(events).map((g) => g.source.replace('kube/', '')).sort()).toEqual(KINDS), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect((await health(server.url))?.state).toBe('live'), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(api.openWatchCount()).toBe(KINDS.length), { timeout: 5000, interval: 20 });
+    // The stuck requests are answered at last: they were given up, so they are closed, not taken.
+    expect(api.hungCount).toBeGreaterThanOrEqual(KINDS.length);
+    api.releaseHung();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.openWatchCount()).toBe(KINDS.length);
+    // Stopping closes the live watches: none is left behind a stale handle.
+    await server.close();
+    await vi.waitFor(() => expect(api.openWatchCount()).toBe(0), { timeout: 3000, interval: 20 });
+    const published = events.length;
+    api.createPod('web-after-stop');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.length).toBe(published);
   });
 
   it('serve survives an exec credential plugin that fails once during a re-watch, records the gap, and watches on', async () => {
