@@ -31,7 +31,7 @@ export interface LoadedRecording {
  * the event log following the cursor. Later parts are dimmed in the log, not hidden, so the shape of the
  * whole rollout stays in view while stepping through it.
  */
-export function ReplayView({ recording, initialT }: { recording: LoadedRecording; initialT: string | null }) {
+export function ReplayView({ recording, initialT, captureEnded = true }: { recording: LoadedRecording; initialT: string | null; captureEnded?: boolean }) {
   const { fold, history } = useMemo(() => {
     if (recording.folded) return recording.folded;
     const fold = foldEvents(recording.events);
@@ -45,8 +45,9 @@ export function ReplayView({ recording, initialT }: { recording: LoadedRecording
   }, [recording]);
   const [choice, setChoice] = useState({ namespace: '', deployment: '' });
   const [rolloutIndex, setRolloutIndex] = useState<number | undefined>(undefined);
-  // A recording is a capture that has stopped: judged at its end, as `cutover report` judges the same file.
-  const data = useRollout(fold, history, fold.version, { ...choice, ...(rolloutIndex !== undefined ? { rollout: rolloutIndex } : {}), captureEnded: true });
+  // A finished recording is a capture that has stopped: judged at its end, as `cutover report` judges the same
+  // file. The live session's own file, still being written, is not (`captureEnded` false).
+  const data = useRollout(fold, history, fold.version, { ...choice, ...(rolloutIndex !== undefined ? { rollout: rolloutIndex } : {}), captureEnded });
   const startAt = data.report?.startedAtMs;
   const p = usePlayback(range, cursorFromParam(initialT, range) ?? (startAt !== undefined ? Math.max(range.from, startAt - 2000) : range.from));
   usePlaybackKeys(p, range);
@@ -77,7 +78,7 @@ export function ReplayView({ recording, initialT }: { recording: LoadedRecording
         </nav>
       ) : null}
       {data.model && data.report ? (
-        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header, { captureEnded: true })} />
+        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header, captureEnded ? { captureEnded } : {})} />
       ) : (
         <p className="empty-state">No rollout in this recording: it holds {recording.events.length} events but no Deployment changed its pod template while it was recorded.</p>
       )}
