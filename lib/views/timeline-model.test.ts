@@ -146,6 +146,13 @@ describe('buildTimeline on a pod that exits at SIGTERM while a node still sends 
     expect(sel.measurements?.stale.afterSigterm.value).toBeGreaterThan(0);
   });
 
+  it('the legend gives the data-plane overlap the figure gives, also when there is no band to draw', () => {
+    const overlap = sel.measurements?.dataPlaneOverlap.cluster.overlap;
+    expect(overlap).toBeDefined();
+    expect(timeline.bands.data).toBeUndefined();
+    expect(timeline.bands.dataMs).toBe(overlap?.value);
+  });
+
   it('gives the node its conntrack tail apart from its drops', () => {
     const a = timeline.nodes.find((n) => n.node === 'node-a');
     expect(a?.dropped).toBe(10);

@@ -91,7 +91,7 @@ export function buildTimeline(state: FoldState, d: DeploymentRollouts, m: Rollou
   if (dp.firstNewAt !== undefined && dp.lastOldAt !== undefined && dp.lastOldAt > dp.firstNewAt) {
     bands.data = { from: dp.firstNewAt, to: dp.lastOldAt };
     bands.dataMs = dp.overlap?.value ?? dp.lastOldAt - dp.firstNewAt;
-  }
+  } else if (dp.overlap) bands.dataMs = dp.overlap.value; // measured, with no band to draw (e.g. 0 s): the legend says what the figure says
   return {
     rolloutId: r.id,
     window,
