@@ -32,7 +32,8 @@ export type RecordingList = z.infer<typeof recordingListSchema>;
 
 export const apiErrorSchema = z.object({ error: z.string() });
 
-export const labSessionSchema = z.object({ scenario: z.string(), title: z.string(), timeScale: z.number() });
+/** `kubeconfig`: the file the server wrote for kubectl (absent when it wrote none). */
+export const labSessionSchema = z.object({ scenario: z.string(), title: z.string(), timeScale: z.number(), namespace: z.string().optional(), kubeconfig: z.string().optional() });
 export type LabSession = z.infer<typeof labSessionSchema>;
 
 // ---- Lab runs: independent rollouts of a scenario with knob overrides, each recorded (/lab compare view).

@@ -23,11 +23,26 @@ export const subscribeRequestSchema = z
   });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
-export type SourceState = 'connecting' | 'live' | 'degraded' | 'stopped';
+/** 'waiting': up, but nothing to hear yet (no probe agent connected). */
+export type SourceState = 'connecting' | 'live' | 'waiting' | 'degraded' | 'stopped';
+
+/** Why a source cannot do its job, in words a person acts on: what is wrong and what to do about it. */
+export interface SourceProblem {
+  kind: 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'error';
+  /** One line: what failed, with the server, the HTTP status or the system error. */
+  reason: string;
+  /** What to do. */
+  action: string;
+  /** What the source was reading (the cluster's URL, context and namespace), so the page says which. */
+  target?: string;
+}
+
 export interface SourceStatus {
   name: string;
   state: SourceState;
   detail?: string;
+  /** Set while degraded for a reason a person must act on (the cluster cannot be reached, refuses the credentials, ...). */
+  problem?: SourceProblem;
 }
 
 export type SubscribeAck =

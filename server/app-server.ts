@@ -12,6 +12,7 @@ import { sameOrigin } from './http/same-origin';
 import { LiveMeasurements } from './measure/live-measurements';
 import type { OpenRecordingText } from './realtime/recording-feed';
 import { attachUiNamespace } from './realtime/ui-namespace';
+import { logStatusChange } from './sources/log-status-change';
 import type { Source, SourceContext } from './sources/source';
 import { type WebHandler, startWeb } from './web';
 
@@ -124,6 +125,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const url = `http://${host}:${address.port}`;
 
   const reportStatus = (status: SourceStatus) => {
+    logStatusChange(logger, statuses.get(status.name), status);
     statuses.set(status.name, status);
     ui.broadcastStatus();
   };

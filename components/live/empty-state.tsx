@@ -1,6 +1,9 @@
-/** What to do when there is nothing to show yet: a rollout is what Cutover draws. */
-export function EmptyState({ deployment, namespace, hasDeployments, onLab }: { deployment?: string; namespace: string; hasDeployments: boolean; onLab: boolean }) {
-  const [ns, name] = deployment?.split('/') ?? [namespace || 'default', 'web'];
+import type { LabSession } from '../../lib/http-contract';
+
+/** What to do when there is nothing to show yet: a rollout is what Cutover draws. On the lab, the exact kubectl line for its kubeconfig. */
+export function EmptyState({ deployment, namespace, hasDeployments, lab }: { deployment?: string; namespace: string; hasDeployments: boolean; lab?: LabSession }) {
+  const [ns, name] = deployment?.split('/') ?? [namespace || lab?.namespace || 'default', 'web'];
+  const kubectl = lab?.kubeconfig ? `kubectl --kubeconfig ${lab.kubeconfig}` : 'kubectl';
   return (
     <section className="empty-state" data-testid="empty-state">
       <h2>No rollout seen yet</h2>
@@ -8,10 +11,12 @@ export function EmptyState({ deployment, namespace, hasDeployments, onLab }: { d
         {hasDeployments ? 'Cutover is watching. ' : 'Cutover is watching, but has seen no Deployment in this namespace yet. '}
         Roll out and the timeline appears here as it happens, e.g.:
       </p>
-      <pre className="mono">kubectl -n {ns} set image deployment/{name} {name}=cutover/web:v2</pre>
+      <pre className="mono">
+        {kubectl} -n {ns} set image deployment/{name} {name}=cutover/web:v2
+      </pre>
       <p className="muted">
-        or `kubectl -n {ns} rollout restart deployment/{name}`.
-        {onLab ? ' On the embedded lab, “Roll out the lab” above does it for you (or pass --kubeconfig-out FILE to use kubectl); the Lab page compares whole runs side by side.' : ''}
+        or `{kubectl} -n {ns} rollout restart deployment/{name}`.
+        {lab ? ' On the embedded lab, “Roll out the lab” above does it for you; the Lab page compares whole runs side by side.' : ''}
       </p>
     </section>
   );

@@ -12,6 +12,7 @@ import { DeploymentPicker } from './deployment-picker';
 import { EmptyState } from './empty-state';
 import { LabRolloutButton } from './lab-rollout-button';
 import { PodTable } from './pod-table';
+import { SourceBanner } from './source-banner';
 import { useLabRollout } from './use-lab-rollout';
 
 /** `/`: the chosen Deployment's latest rollout, drawn as it happens. */
@@ -46,6 +47,7 @@ export function LiveDashboard() {
         <ConnectionBadge connection={stream.connection} sources={stream.sources} />
         <LabRolloutButton lab={lab} />
       </header>
+      <SourceBanner sources={stream.sources} />
       {stream.error ? <p className="error">{stream.error}</p> : null}
       {rollouts.length > 1 ? (
         <nav className="rollout-tabs" aria-label="Rollouts of this Deployment">
@@ -59,7 +61,7 @@ export function LiveDashboard() {
       {data.model && data.report ? (
         <RolloutView selection={data.selection} report={data.report} model={data.model} exportName={`cutover-${data.report.id}`} />
       ) : (
-        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} onLab={lab.lab !== undefined} />
+        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} lab={lab.lab} />
       )}
       <div className="columns">
         <section>

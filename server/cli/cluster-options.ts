@@ -19,15 +19,18 @@ export function withClusterOptions(command: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--in-cluster', 'use the service account of the pod Cutover runs in')
-    .option('-n, --namespace <name>', "namespace to watch (default: the lab's, or all namespaces)")
+    .option('-n, --namespace <name>', "namespace to watch (default: the lab's, else the kubeconfig context's, else all namespaces)")
     .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web');
 }
 
 /** What the session watches: the lab brings its own kubeconfig; a real cluster's is loaded as kubectl does. */
 export function kubeTarget(options: ClusterOptions, lab: boolean): NonNullable<SessionOptions['kube']> {
+  const kubeConfig = lab ? undefined : loadKubeConfig(options);
+  // As kubectl does: -n, else the context's namespace; without either, every namespace.
+  const namespace = options.namespace ?? kubeConfig?.getContextObject(kubeConfig.getCurrentContext())?.namespace;
   return {
-    ...(lab ? {} : { kubeConfig: loadKubeConfig(options) }),
-    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(kubeConfig ? { kubeConfig } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
     ...(options.selector !== undefined ? { selector: options.selector } : {}),
   };
 }

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { SCENARIO_DIR } from '../lab/scenarios/scenario-loader';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -14,5 +16,15 @@ export function parsePositiveNumber(value: string): number {
 
 export function parseHost(value: string): string {
   if (!/^[\w.:[\]-]+$/.test(value)) throw new InvalidArgumentError('expected a host name or an IP address');
+  return value;
+}
+
+/** A built-in lab scenario's name, checked when the flag is read: a typo exits 2 with the names there are. */
+export function parseScenarioName(value: string): string {
+  const known = readdirSync(SCENARIO_DIR)
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => file.slice(0, -'.yaml'.length))
+    .sort();
+  if (!known.includes(value)) throw new InvalidArgumentError(`unknown scenario "${value}" (known: ${known.join(', ')})`);
   return value;
 }

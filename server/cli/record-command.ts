@@ -7,7 +7,7 @@ import { watchRolloutEnd } from '../session/rollout-end';
 import { startSession } from '../session/start-session';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { parseDuration } from './duration-option';
-import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
+import { parseHost, parsePort, parsePositiveNumber, parseScenarioName } from './option-parsers';
 import { onFatal } from './shutdown';
 
 /** Exit code when --timeout passes first: distinct from errors (1), usage (2) and a failed gate (3). */
@@ -38,7 +38,7 @@ export function recordCommand(): Command {
   const command = new Command('record')
     .description('Record a session to a file without the dashboard, until a rollout ends or a signal (for CI and scripts)')
     .requiredOption('-o, --out <file>', 'the recording to write (.jsonl); an existing file is never overwritten')
-    .addOption(new Option('--lab [scenario]', 'record the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']));
+    .addOption(new Option('--lab [scenario]', 'record the embedded lab cluster, optionally with a scenario').argParser(parseScenarioName).conflicts(['kubeconfig', 'context', 'inCluster']));
   return withClusterOptions(command)
     .option('--host <host>', 'address to bind for probe agents', parseHost, '127.0.0.1')
     .option('-p, --port <port>', 'port probe agents connect to (0 picks a free one)', parsePort, 0)

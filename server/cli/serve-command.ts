@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
@@ -9,7 +11,7 @@ import { LabRuns } from '../lab-runs/lab-runs';
 import { type SessionOptions, startSession } from '../session/start-session';
 import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
-import { parseHost, parsePort, parsePositiveNumber } from './option-parsers';
+import { parseHost, parsePort, parsePositiveNumber, parseScenarioName } from './option-parsers';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { onShutdown } from './shutdown';
 
@@ -43,7 +45,7 @@ function replaySession(file: string, speed: ReplaySpeed, paused: boolean): NonNu
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('Start the dashboard, watching the embedded lab (--lab), a real cluster, or a recording (--replay)')
-    .addOption(new Option('--lab [scenario]', 'run on the embedded lab cluster, optionally with a scenario').conflicts(['kubeconfig', 'context', 'inCluster']))
+    .addOption(new Option('--lab [scenario]', 'run on the embedded lab cluster, optionally with a scenario').argParser(parseScenarioName).conflicts(['kubeconfig', 'context', 'inCluster']))
     .addOption(new Option('--replay <file>', 'replay a recording as if it were live (controls: /api/replay)').conflicts(['lab', 'kubeconfig', 'context', 'inCluster', 'agentToken']))
     .option('--speed <factor>', 'with --replay: a factor of the recorded pace, or "max" for all at once', parseSpeed, 1)
     .option('--paused', 'with --replay: start paused (resume from the page or POST /api/replay)');
@@ -70,6 +72,10 @@ export function serveCommand(): Command {
         return;
       }
       const lab = options.lab !== undefined;
+      // The lab always gets a kubeconfig for kubectl: where asked, else a file per dashboard port in the temp dir.
+      const labKubeconfig = path.resolve(options.kubeconfigOut ?? path.join(os.tmpdir(), `cutover-lab-${options.port === 0 ? `pid${process.pid}` : options.port}.kubeconfig`));
+      // The kubeconfig first: a bad one is a usage error, said before anything else.
+      const kube = kubeTarget(options, lab);
       const agentToken = agentTokenOf(options, lab, logger);
       // With the lab, /lab can start independent runs of any scenario, each recorded beside the session.
       const labRuns = lab ? new LabRuns({ recordingsDir, timeScale: options.timeScale, logger }) : undefined;
@@ -79,11 +85,11 @@ export function serveCommand(): Command {
               lab: {
                 timeScale: options.timeScale,
                 ...(typeof options.lab === 'string' ? { scenario: options.lab } : {}),
-                ...(options.kubeconfigOut ? { kubeconfigOut: options.kubeconfigOut } : {}),
+                kubeconfigOut: labKubeconfig,
               },
             }
           : {}),
-        kube: kubeTarget(options, lab),
+        kube,
         ...(agentToken ? { agentToken } : {}),
         host: options.host,
         port: options.port,
@@ -93,12 +99,20 @@ export function serveCommand(): Command {
         ...(labRuns ? { routes: [({ metrics }) => labRunRoutes(labRuns, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }))] } : {}),
         logger,
       });
-      if (session.lab) process.stdout.write(`Lab cluster API: ${session.lab.apiUrl}\n`);
+      if (session.lab) {
+        process.stdout.write(`Lab cluster API: ${session.lab.apiUrl}\n`);
+        process.stdout.write(`kubectl: kubectl --kubeconfig ${labKubeconfig} -n ${session.lab.namespace} get pods\n`);
+      } else if (kube.kubeConfig) {
+        const context = kube.kubeConfig.getCurrentContext();
+        process.stdout.write(`Watching: ${kube.kubeConfig.getCurrentCluster()?.server ?? '?'} (context ${context}), namespace ${kube.namespace ?? '(all)'}\n`);
+      }
       if (session.recorder) process.stdout.write(`Recording to: ${session.recorder.file}\n`);
       process.stdout.write(`Cutover dashboard: ${session.server.url}/\n`);
       onShutdown(logger, async () => {
         await labRuns?.close();
         await session.stop();
+        // A file Cutover chose goes with the lab; one the user named stays.
+        if (lab && options.kubeconfigOut === undefined) await rm(labKubeconfig, { force: true });
       });
     });
 }

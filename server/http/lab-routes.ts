@@ -13,11 +13,11 @@ import { sameOrigin } from './same-origin';
  * The lab's own routes: its ground truth (what each node really applied and when, what each request
  * really hit), and a way to start the scenario's rollout from the dashboard.
  */
-export function labRoutes(lab: LabCluster) {
+export function labRoutes(lab: LabCluster, kubeconfigFile?: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://cutover.local');
     if (url.pathname === API_ROUTES.lab && req.method === 'GET') {
-      const session: LabSession = { scenario: lab.scenario.name, title: lab.scenario.title, timeScale: lab.clock.scale };
+      const session: LabSession = { scenario: lab.scenario.name, title: lab.scenario.title, timeScale: lab.clock.scale, namespace: lab.namespace, ...(kubeconfigFile ? { kubeconfig: kubeconfigFile } : {}) };
       sendJson(res, 200, session);
       return true;
     }

@@ -156,7 +156,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       routes.push(({ metrics }) => recordingsRoutes(recordings, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
       store = recordings;
     }
-    if (lab) routes.push(() => labRoutes(lab));
+    if (lab) routes.push(() => labRoutes(lab, options.lab?.kubeconfigOut));
     routes.push(...(options.replay?.routes ?? []), ...(options.routes ?? []));
 
     const startedAt = Date.now();

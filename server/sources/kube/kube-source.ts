@@ -1,8 +1,9 @@
 import { type KubeConfig, type KubernetesObject, KubernetesObjectApi, ListWatch } from '@kubernetes/client-node';
 import type { ObjectEvent } from '../../../lib/events/event-schema';
 import { slimObject } from '../../../lib/kube/slim-object';
-import type { SourceStatus } from '../../../lib/socket-contract';
+import type { SourceProblem, SourceStatus } from '../../../lib/socket-contract';
 import type { Source, SourceContext } from '../source';
+import { clusterProblem } from './cluster-problem';
 import { BookmarkingWatch, DEFAULT_STALL_MS, WatchStalledError } from './bookmarking-watch';
 import { type WatchedResource, WATCHED_RESOURCES, collectionPath } from './watched-resources';
 
@@ -39,7 +40,7 @@ interface KindState {
   kind: string;
   listed: boolean;
   lastReceivedAt: number;
-  down?: { since: number; error: string; retryMs: number };
+  down?: { since: number; error: string; retryMs: number; problem: SourceProblem };
 }
 
 /**
@@ -89,7 +90,9 @@ export class KubeSource implements Source {
     let status: SourceStatus;
     if (down.length > 0) {
       const detail = down.map((k) => `${k.kind} watch failed (${k.down?.error}); retrying in ${k.down?.retryMs} ms`).join('; ');
-      status = { name: this.name, state: 'degraded', detail };
+      // The banner and the terminal name one problem: one a person must act on before a generic failure.
+      const problem = (down.find((k) => k.down?.problem.kind !== 'error') ?? down[0])?.down?.problem;
+      status = { name: this.name, state: 'degraded', detail, ...(problem ? { problem } : {}) };
     } else if (this.kinds.length === WATCHED_RESOURCES.length && this.kinds.every((k) => k.listed)) {
       status = { name: this.name, state: 'live', detail: this.describeTarget() };
     } else status = { name: this.name, state: 'connecting' };
@@ -170,7 +173,9 @@ export class KubeSource implements Source {
       // The gap starts when the kind last heard anything, not at the error: a stalled watch was blind
       // for its whole silence.
       const since = state.down?.since ?? (error instanceof WatchStalledError ? error.lastReceivedAt : state.lastReceivedAt);
-      state.down = { since, error: describeError(error), retryMs: delay };
+      const server = kubeConfig.getCurrentCluster()?.server ?? 'the cluster';
+      const problem = clusterProblem(error, { server, kind: resource.kind, verb: state.listed ? 'watch' : 'list', ...(namespace !== undefined ? { namespace } : {}) });
+      state.down = { since, error: describeError(error), retryMs: delay, problem };
       this.report(context);
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -13,6 +13,7 @@ import type { DataPlaneEvent } from '../../../lib/events/event-schema';
 import type { ProbeRunTuple } from '../../../lib/probes/probe-run';
 
 type DataPlaneEventInput = Omit<DataPlaneEvent, 'seq'>;
+import type { SourceStatus } from '../../../lib/socket-contract';
 import type { Source, SourceContext } from '../source';
 import { ClockOffsetEstimator } from './clock-offset';
 import { RateLimiter } from './rate-limiter';
@@ -42,6 +43,11 @@ interface AgentState {
  * offset by round trips, maps its runs onto the server's clock with that uncertainty, and stores a batch
  * re-sent after a reconnect only once.
  */
+/** Without an agent the data plane is unmeasured: waiting, not live. */
+function agentsStatus(name: string, count: number): SourceStatus {
+  return count === 0 ? { name, state: 'waiting', detail: 'no agents connected' } : { name, state: 'live', detail: `${count} agent${count === 1 ? '' : 's'}` };
+}
+
 export class ProbeSource implements Source {
   readonly name = 'probe';
   private namespace: Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData> | undefined;
@@ -70,7 +76,7 @@ export class ProbeSource implements Source {
       next();
     });
     namespace.on('connection', (socket) => this.onAgent(socket, context));
-    context.status({ name: this.name, state: 'live', detail: '0 agents' });
+    context.status(agentsStatus(this.name, 0));
   }
 
   async stop(): Promise<void> {
@@ -82,7 +88,7 @@ export class ProbeSource implements Source {
   private reportAgents(context: SourceContext): void {
     const count = this.namespace?.sockets.size ?? 0;
     context.metrics.agentsConnected.set(count);
-    context.status({ name: this.name, state: 'live', detail: `${count} agent${count === 1 ? '' : 's'}` });
+    context.status(agentsStatus(this.name, count));
   }
 
   private measureClock(socket: AgentSocket, state: AgentState): Promise<void> {
