@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventTimeSchema } from './events/event-time';
 import { probeRunTupleSchema } from './probes/probe-run';
 
 /** The wire contract between probe agents and the server, on its own socket.io namespace. */
@@ -25,21 +26,21 @@ export const AGENT_LIMITS = {
  * node's rules (iptables-save, nft, ipvsadm; the lab's proxies serve the same text).
  */
 export const proxySyncSchema = z.object({
-  syncedAt: z.number().finite(),
+  syncedAt: eventTimeSchema,
   /**
    * True when another sync may hide before this one within the sampling interval (the sync counter moved
    * by more than one, or is not known): the rules may have changed as early as `notBefore`.
    */
   upperBound: z.boolean(),
   /** When the agent last saw the rules as they were before this sync (its previous sample). */
-  notBefore: z.number().finite().optional(),
+  notBefore: eventTimeSchema.optional(),
   /** `address:port` of every endpoint the rules route the Service to, in rule order; absent when not read. */
   endpoints: z.array(z.string().min(1).max(64)).max(10_000).optional(),
   /**
    * When the rules were read. A sync that finishes between reading the metrics and reading the rules shows
    * its rules under the earlier sync's time, so the change lies in [notBefore, max(syncedAt, rulesReadAt)].
    */
-  rulesReadAt: z.number().finite().optional(),
+  rulesReadAt: eventTimeSchema.optional(),
 });
 export type ProxySync = z.infer<typeof proxySyncSchema>;
 
@@ -55,9 +56,9 @@ export const agentBatchSchema = z.object({
   /** Results the agent had to throw away: its buffer was full while the server was unreachable, or the server refused a batch for what it held. */
   droppedResults: z.number().int().nonnegative().default(0),
   /** Agent ms of the earliest dropped result: the gap for them starts there. */
-  droppedFrom: z.number().finite().optional(),
+  droppedFrom: eventTimeSchema.optional(),
   /** kube-proxy syncs the agent saw on its node, in agent ms (a bare number: a sync time read alone, an upper bound). */
-  proxySyncs: z.array(z.union([z.number().finite(), proxySyncSchema])).max(1000).default([]),
+  proxySyncs: z.array(z.union([eventTimeSchema, proxySyncSchema])).max(1000).default([]),
 });
 export type AgentBatch = z.infer<typeof agentBatchSchema>;
 export type AgentBatchInput = z.input<typeof agentBatchSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slimObjectSchema } from '../kube/slim-object';
 import { probeRunTupleSchema } from '../probes/probe-run';
+import { eventTimeSchema } from './event-time';
 
 /**
  * Bumped on any change that an older reader could misread; recordings carry it in their header.
@@ -13,7 +14,7 @@ const envelope = {
   /** Assigned by the server's event hub, strictly increasing within a session. */
   seq: z.number().int().nonnegative(),
   /** Server receive time, ms since epoch. Kubernetes' own second-precision stamps are only cross-checks. */
-  at: z.number().finite(),
+  at: eventTimeSchema,
 };
 
 export const objectEventSchema = z.object({
@@ -34,7 +35,7 @@ export const sourceGapEventSchema = z.object({
   source: z.string(),
   reason: z.enum(['watch-reconnect', 'relist', 'agent-offline']),
   /** When the source last knew the world (ms); the gap covers [from, at]. */
-  from: z.number().finite(),
+  from: eventTimeSchema,
   /** For `agent-offline`: the node whose probes are missing. */
   node: z.string().optional(),
   detail: z.string().optional(),
@@ -67,17 +68,17 @@ export const dataPlaneEventSchema = z.object({
   node: z.string().min(1),
   observation: z.enum(['proxy-sync']),
   /** Server ms of the sync. */
-  syncedAt: z.number().finite(),
+  syncedAt: eventTimeSchema,
   /** Another sync may hide before this one: the rules may have changed as early as `notBefore`. */
   upperBound: z.boolean(),
   /** Server ms: the rules were still as before this sync then (the agent's previous sample). */
-  notBefore: z.number().finite().optional(),
+  notBefore: eventTimeSchema.optional(),
   target: z.string().optional(),
   pods: z.array(z.string()).optional(),
   /** `address:port` of every endpoint the node's rules route the probed Service to after this sync. */
   endpoints: z.array(z.string().min(1).max(64)).optional(),
   /** Server ms the rules were read: a later sync than `syncedAt` may show in them, but none after this. */
-  rulesReadAt: z.number().finite().optional(),
+  rulesReadAt: eventTimeSchema.optional(),
 });
 
 export const markerEventSchema = z.object({

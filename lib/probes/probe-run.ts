@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventTimeSchema } from '../events/event-time';
 
 /** What one probe request got back. Only `served` counts as traffic reaching a pod that answered well. */
 export const PROBE_OUTCOMES = ['served', 'http-error', 'refused', 'reset', 'timeout'] as const;
@@ -26,8 +27,8 @@ export const probeRunTupleSchema = z
     z.string().min(1).nullable(),
     z.string().min(1).nullable(),
     z.number().int().min(100).max(599).nullable(),
-    z.number().finite(),
-    z.number().finite(),
+    eventTimeSchema,
+    eventTimeSchema,
     z.number().int().positive(),
     z.number().finite().nonnegative(),
     z.number().finite().nonnegative(),

@@ -1,4 +1,5 @@
 import type { CutoverEvent, ProbeBatchEvent } from '../events/event-schema';
+import { isEventTime } from '../events/event-time';
 import { PROBE_OUTCOMES, type ProbeOutcome, type ProbeRunTuple } from '../probes/probe-run';
 
 /**
@@ -22,7 +23,7 @@ export const isNullableStatus = (v: unknown): v is number | null => v === null |
 export function checkedRun(outcome: unknown, pod: unknown, revision: unknown, status: unknown, first: unknown, last: unknown, count: unknown, latMin: unknown, latMax: unknown, latSum: unknown): ProbeRunTuple | undefined {
   if (!isOutcome(outcome) || !isNullableName(pod) || !isNullableName(revision)) return undefined;
   if (!isNullableStatus(status)) return undefined;
-  if (!isFiniteNumber(first) || !isFiniteNumber(last) || first > last) return undefined;
+  if (!isEventTime(first) || !isEventTime(last) || first > last) return undefined;
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count <= 0) return undefined;
   if (!isFiniteNumber(latMin) || !isFiniteNumber(latMax) || !isFiniteNumber(latSum) || latMin < 0 || latMax < latMin || latSum < 0) return undefined;
   return [outcome, pod, revision, status, first, last, count, latMin, latMax, latSum];
@@ -40,7 +41,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** A probe batch without its runs, if `probeBatchEventSchema` would take these fields; `target` undefined when absent. */
 export function checkedBatch(seq: unknown, at: unknown, node: unknown, target: unknown, intervalMs: unknown, offsetUncertaintyMs: unknown, runs: ProbeRunTuple[]): ProbeBatchEvent | undefined {
   // zod's int() is a safe integer.
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || !isFiniteNumber(at)) return undefined;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || !isEventTime(at)) return undefined;
   if (typeof node !== 'string' || node.length === 0 || (target !== undefined && typeof target !== 'string')) return undefined;
   if (!isFiniteNumber(intervalMs) || intervalMs <= 0 || !isFiniteNumber(offsetUncertaintyMs) || offsetUncertaintyMs < 0) return undefined;
   const event: ProbeBatchEvent = { seq, at, type: 'probes', node, intervalMs, offsetUncertaintyMs, runs };

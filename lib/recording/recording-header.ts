@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventTimeSchema } from '../events/event-time';
 
 export const RECORDING_FORMAT = 'cutover-recording';
 
@@ -9,7 +10,7 @@ export const recordingHeaderSchema = z.object({
   cluster: z.string(),
   /** The watched namespace; omitted when all namespaces were watched. */
   namespace: z.string().optional(),
-  startedAt: z.number().finite(),
+  startedAt: eventTimeSchema,
   tool: z.string(),
   /**
    * Where event times come from: the server's receive times (live recordings, captures with receive times)

@@ -32,8 +32,11 @@ export function formatLag(lag: LagFigure | null): string {
   return lag ? `${formatDuration(lag.lagMs)} on ${lag.node} (${lag.pod}; ${formatEvidence(lag)})` : '—';
 }
 
+/** A time as "2026-01-02 03:04:05.678 UTC"; one a Date cannot hold is printed as its number, never thrown on. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return `${ms} ms since the epoch (not a date)`;
+  return date.toISOString().replace('T', ' ').replace('Z', ' UTC');
 }
 
 export function rolloutTitle(r: RolloutReport): string {

@@ -1,12 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { formatRecording } from '../../lib/recording/recording-writer';
 import { importCaptures } from '../import/import-captures';
+import { UsageError } from './usage-error';
 
 interface ImportOptions {
   from: 'kubectl-watch';
   out: string;
   cluster: string;
+  force?: boolean;
 }
 
 export function importCommand(): Command {
@@ -16,7 +18,11 @@ export function importCommand(): Command {
     .addOption(new Option('--from <format>', 'what the files are').choices(['kubectl-watch']).default('kubectl-watch'))
     .requiredOption('-o, --out <recording>', 'recording file to write')
     .option('--cluster <name>', 'cluster name for the recording header', 'imported')
+    .option('--force', 'overwrite --out when it exists')
     .action(async (files: string[], options: ImportOptions) => {
+      // A recording is evidence: said before reading anything, and never replaced without --force.
+      const exists = await access(options.out).then(() => true, () => false);
+      if (exists && !options.force) throw new UsageError(`${options.out} exists: not overwritten (--force to replace it)`);
       const captures = await Promise.all(files.map(async (name) => ({ name, text: await readFile(name, 'utf8') })));
       const result = importCaptures(captures);
       for (const problem of result.problems) process.stderr.write(`${problem.file}:${problem.line}: ${problem.message}\n`);
@@ -39,6 +45,7 @@ export function importCommand(): Command {
           },
           result.events,
         ),
+        { flag: options.force ? 'w' : 'wx' },
       );
       process.stdout.write(`wrote ${result.events.length} events to ${options.out} (times: ${result.timeSource})\n`);
     });

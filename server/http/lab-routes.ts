@@ -7,6 +7,7 @@ import { LabRunBusyError, type LabRuns } from '../lab-runs/lab-runs';
 import { scenarioCatalog } from '../lab-runs/scenario-catalog';
 import { KnobError } from '../lab-runs/scenario-knobs';
 import { BodyTooLargeError, readText, sendJson } from './json-response';
+import { decodePathSegment } from './path-segment';
 import { sameOrigin } from './same-origin';
 
 /**
@@ -65,8 +66,13 @@ export function labRunRoutes(runs: LabRuns, onRejected: (reason: string) => void
       return true;
     }
     if (url.pathname.startsWith(`${LAB_RUN_ROUTES.runs}/`)) {
-      const run = method === 'GET' ? runs.get(decodeURIComponent(url.pathname.slice(LAB_RUN_ROUTES.runs.length + 1))) : undefined;
+      const id = decodePathSegment(url.pathname.slice(LAB_RUN_ROUTES.runs.length + 1));
+      const run = method === 'GET' && id !== undefined ? runs.get(id) : undefined;
       if (method !== 'GET') sendJson(res, 405, { error: `${method} is not allowed here` });
+      else if (id === undefined) {
+        onRejected('invalid lab run id');
+        sendJson(res, 400, { error: 'invalid lab run id: malformed percent-escape' });
+      }
       else if (!run) sendJson(res, 404, { error: 'no such lab run (only the latest runs are kept)' });
       else sendJson(res, 200, run);
       return true;

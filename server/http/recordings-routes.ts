@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { API_ROUTES, MAX_UPLOAD_BYTES } from '../../lib/http-contract';
 import { type RecordingStore, RecordingStoreError } from '../recording/recording-store';
 import { BodyTooLargeError, readText, sendJson } from './json-response';
+import { decodePathSegment } from './path-segment';
 import { sameOrigin } from './same-origin';
 
 /**
@@ -13,8 +14,13 @@ export function recordingsRoutes(store: RecordingStore, onRejected: (reason: str
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://cutover.local');
     if (url.pathname !== API_ROUTES.recordings && !url.pathname.startsWith(`${API_ROUTES.recordings}/`)) return false;
-    const id = url.pathname === API_ROUTES.recordings ? undefined : decodeURIComponent(url.pathname.slice(API_ROUTES.recordings.length + 1));
+    const id = url.pathname === API_ROUTES.recordings ? undefined : decodePathSegment(url.pathname.slice(API_ROUTES.recordings.length + 1));
     const method = req.method ?? 'GET';
+    if (id === undefined && url.pathname !== API_ROUTES.recordings) {
+      onRejected('invalid recording id');
+      sendJson(res, 400, { error: 'invalid recording id: malformed percent-escape' });
+      return true;
+    }
     try {
       if (method !== 'GET' && !sameOrigin(req)) {
         onRejected('cross-origin write');

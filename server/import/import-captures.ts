@@ -1,4 +1,5 @@
 import type { CutoverEvent } from '../../lib/events/event-schema';
+import { isEventTime } from '../../lib/events/event-time';
 import { slimObject } from '../../lib/kube/slim-object';
 import { splitJsonValues } from './json-values';
 import { type Observation, classify } from './watch-observations';
@@ -64,7 +65,7 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
       }
       // Every timed line, bookmarks included, says the capture was still running then.
       const receivedAt = (value as { receivedAt?: unknown } | null)?.receivedAt;
-      if (typeof receivedAt === 'number' && Number.isFinite(receivedAt)) capturedUntil = Math.max(capturedUntil ?? receivedAt, receivedAt);
+      if (isEventTime(receivedAt)) capturedUntil = Math.max(capturedUntil ?? receivedAt, receivedAt);
       const classified = classify(value);
       if (!classified.ok) {
         problems.push({ file: file.name, line: chunk.line, message: classified.error });
@@ -91,7 +92,9 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
 
   changes.sort((a, b) => (a.time ?? 0) - (b.time ?? 0) || a.file - b.file || a.position - b.position);
   const firstChange = changes.find((c) => c.time !== undefined)?.time;
-  const listTime = Math.min(firstChange ?? Number.POSITIVE_INFINITY, ...initial.map((p) => p.observation.objectTime ?? Number.POSITIVE_INFINITY));
+  // A loop, not a spread into Math.min: a LIST of 150k items would overflow the call stack.
+  let listTime = firstChange ?? Number.POSITIVE_INFINITY;
+  for (const p of initial) if (p.observation.objectTime !== undefined && p.observation.objectTime < listTime) listTime = p.observation.objectTime;
   const startTime = Number.isFinite(listTime) ? listTime : 0;
 
   const events: CutoverEvent[] = [];
@@ -133,7 +136,7 @@ export function importCaptures(files: readonly CaptureFile[]): ImportResult {
     events.push({ seq: ++seq, at, type: 'object', action, object });
   };
   // The initial state sits just before the first change.
-  for (const placed of initial) emit(placed, startTime - 1);
+  for (const placed of initial) emit(placed, Math.max(0, startTime - 1));
   for (const placed of changes) emit(placed, placed.time ?? startTime);
 
   // Without this a rollout that finished near the end would look unsettled: nothing was seen after it.

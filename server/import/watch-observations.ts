@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventTimeSchema, isEventTime } from '../../lib/events/event-time';
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/kube/slim-object';
 
 /** One thing a captured file says happened to an object, before it becomes an event. */
@@ -18,7 +19,7 @@ export type Classified =
 
 const objectSchema = z.looseObject({ kind: z.string().optional(), metadata: z.looseObject({}).optional() });
 const watchEventSchema = z.object({ type: z.string(), object: z.looseObject({}) });
-const wrappedSchema = z.object({ receivedAt: z.number().finite(), event: watchEventSchema });
+const wrappedSchema = z.object({ receivedAt: eventTimeSchema, event: watchEventSchema });
 const listSchema = z.looseObject({ kind: z.string(), items: z.array(z.looseObject({})) });
 
 function isWatchedKind(kind: unknown): kind is WatchedKind {
@@ -27,8 +28,9 @@ function isWatchedKind(kind: unknown): kind is WatchedKind {
 
 function toMs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // A stamp outside the range events may hold (year 9999, before 1970) is no clock to order by.
   const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
+  return isEventTime(ms) ? ms : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { decodePathSegment } from '../../http/path-segment';
 import { type ResourceDefinition, findResource } from './resource-registry';
 
 export type ApiRoute =
@@ -20,7 +21,12 @@ export type ApiRoute =
  * /api/v1/[namespaces/NS/]PLURAL[/NAME[/SUB]] and /apis/GROUP/VERSION/[namespaces/NS/]PLURAL[/NAME[/SUB]].
  */
 export function parseApiPath(pathname: string): ApiRoute {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts: string[] = [];
+  for (const segment of pathname.split('/').filter(Boolean)) {
+    const part = decodePathSegment(segment);
+    if (part === undefined) return { type: 'unknown' };
+    parts.push(part);
+  }
   if (parts[0] === 'version' && parts.length === 1) return { type: 'version' };
   let group: string;
   let version: string;
