@@ -240,11 +240,12 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
 export function endpointStopAt(p: PodView, r: RolloutView): { at: number; earliest?: number } | undefined {
   const e = p.endpoint;
   if (!e) return undefined;
-  // The last time it stopped being ready within the rollout (a pod can flap before it is removed).
+  // The last time it stopped being ready within the rollout (a pod can flap before it is removed), if it
+  // never came back: a pod whose readiness flapped and that is ready again was not taken out of the Service,
+  // and what it served meanwhile is neither a removal's lag nor stale.
   const closed = e.ready.findLast((i) => i.to !== undefined && i.to >= r.startAt && i.to <= r.windowEnd);
-  if (closed?.to === undefined) return undefined;
-  const last = e.ready[e.ready.length - 1];
-  return e.earliest.readyTo !== undefined && last === closed ? { at: closed.to, earliest: e.earliest.readyTo } : { at: closed.to };
+  if (closed?.to === undefined || e.ready[e.ready.length - 1] !== closed) return undefined;
+  return e.earliest.readyTo !== undefined ? { at: closed.to, earliest: e.earliest.readyTo } : { at: closed.to };
 }
 
 /**
