@@ -8,7 +8,8 @@ import { EventHub } from './events/event-hub';
 import { type Logger, createLogger } from './logger';
 import { type Metrics, createMetrics } from './metrics';
 import { reportRoutes } from './http/report-routes';
-import { sameOrigin } from './http/same-origin';
+import { accessGate } from './http/access-gate';
+import { type AccessOptions, type AccessPolicy, accessPolicy, urlWithToken } from './http/access-policy';
 import { LiveMeasurements } from './measure/live-measurements';
 import type { OpenRecordingText } from './realtime/recording-feed';
 import { attachUiNamespace } from './realtime/ui-namespace';
@@ -27,12 +28,17 @@ export interface AppServerOptions {
   routes?: Array<(context: { metrics: Metrics; hub: EventHub }) => RouteHandler>;
   /** Stored recordings browsers may subscribe to over the socket. */
   openRecording?: OpenRecordingText;
+  /** Who may connect (see AccessPolicy): off loopback a token is required, made up when none is given. */
+  access?: AccessOptions;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface AppServer {
   url: string;
+  /** The URL to open: `url` with the token in it when one is required (print this one). */
+  accessUrl: string;
+  access: AccessPolicy;
   hub: EventHub;
   metrics: Metrics;
   /** The session folded on the server: `/metrics` measurements and `/api/report`. */
@@ -67,9 +73,13 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     ? await startWeb({ ...options.web, onBuildStart: (reason) => logger.info(`building the dashboard (${reason}): about a minute, once; later starts reuse the build`) })
     : undefined;
 
+  const access = accessPolicy(options.host ?? '127.0.0.1', options.access);
+  let port = 0;
+  const gate = accessGate(access, () => port, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }));
   const httpServer = createServer((req, res) => {
     void (async () => {
       try {
+        if (gate.http(req, res)) return;
         if (req.url === '/metrics') {
           res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
           res.end(await metrics.registry.metrics());
@@ -99,8 +109,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     // Next's dev server upgrades its own HMR socket on this port: leave other upgrades alone.
     destroyUpgrade: false,
     maxHttpBufferSize: 1024 * 1024,
-    allowRequest: (req, callback) => callback(null, sameOrigin(req)),
+    allowRequest: (req, callback) => callback(null, gate.engine(req)),
   });
+  // The browser's namespaces need the token; agents (/agents) present their own credential instead.
+  io.of('/').use(gate.socket);
   const ui = attachUiNamespace(io, {
     hub,
     sessionId,
@@ -108,10 +120,16 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     onRejected: (reason) => metrics.rejectedInputs.inc({ source: 'ui', reason }),
     ...(options.openRecording ? { openRecording: options.openRecording } : {}),
   });
+  ui.namespace.use(gate.socket);
 
   if (web) {
     httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (req.url?.startsWith('/socket.io/')) return;
+      // Next's dev HMR socket: the same Host, Origin and token rules as any request.
+      if (!gate.upgrade(req)) {
+        socket.destroy();
+        return;
+      }
       web.upgrade(req, socket, head);
     });
   }
@@ -121,6 +139,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = httpServer.address() as AddressInfo;
+  port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
@@ -145,6 +164,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   return {
     url,
+    accessUrl: urlWithToken(url, access),
+    access,
     hub,
     metrics,
     measurements,

@@ -13,9 +13,10 @@ import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
 import { parseHost, parsePort, parsePositiveNumber, parseScenarioName } from './option-parsers';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
+import { type AccessFlags, accessOptionsOf, withAccessOptions } from './access-options';
 import { onShutdown } from './shutdown';
 
-interface ServeOptions extends ClusterOptions {
+interface ServeOptions extends ClusterOptions, AccessFlags {
   lab?: string | true;
   host: string;
   port: number;
@@ -49,7 +50,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--replay <file>', 'replay a recording as if it were live (controls: /api/replay)').conflicts(['lab', 'kubeconfig', 'context', 'inCluster', 'agentToken']))
     .option('--speed <factor>', 'with --replay: a factor of the recorded pace, or "max" for all at once', parseSpeed, 1)
     .option('--paused', 'with --replay: start paused (resume from the page or POST /api/replay)');
-  return withClusterOptions(command)
+  return withAccessOptions(withClusterOptions(command))
     .option('--host <host>', 'address to bind', parseHost, '127.0.0.1')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 7300)
     .option('--dev', 'Next.js development mode with hot reload')
@@ -63,11 +64,12 @@ export function serveCommand(): Command {
       const logger = createLogger();
       const recordingsDir = path.resolve(options.recordings);
       const web = options.web ? { web: { dev: options.dev ?? false, dir: PROJECT_DIR } } : {};
+      const access = accessOptionsOf(options);
       if (options.replay !== undefined) {
         const replay = replaySession(options.replay, options.speed, options.paused ?? false);
-        const session = await startSession({ replay, host: options.host, port: options.port, ...web, recordingsDir, logger });
+        const session = await startSession({ replay, host: options.host, port: options.port, access, ...web, recordingsDir, logger });
         process.stdout.write(`Replaying ${path.resolve(options.replay)} at ${options.speed === 'max' ? 'max speed' : `${options.speed}×`}${options.paused ? ' (paused)' : ''}\n`);
-        process.stdout.write(`Cutover dashboard: ${session.server.url}/\n`);
+        process.stdout.write(`Cutover dashboard: ${session.server.accessUrl}\n`);
         onShutdown(logger, () => session.stop());
         return;
       }
@@ -93,6 +95,7 @@ export function serveCommand(): Command {
         ...(agentToken ? { agentToken } : {}),
         host: options.host,
         port: options.port,
+        access,
         ...web,
         recordingsDir,
         ...(options.record ? { record: { dir: recordingsDir, tool: 'cutover serve' } } : {}),
@@ -107,7 +110,7 @@ export function serveCommand(): Command {
         process.stdout.write(`Watching: ${kube.kubeConfig.getCurrentCluster()?.server ?? '?'} (context ${context}), namespace ${kube.namespace ?? '(all)'}\n`);
       }
       if (session.recorder) process.stdout.write(`Recording to: ${session.recorder.file}\n`);
-      process.stdout.write(`Cutover dashboard: ${session.server.url}/\n`);
+      process.stdout.write(`Cutover dashboard: ${session.server.accessUrl}\n`);
       onShutdown(logger, async () => {
         await labRuns?.close();
         await session.stop();

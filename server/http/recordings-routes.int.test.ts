@@ -11,6 +11,9 @@ const recording = formatRecording({ cluster: 'lab', namespace: 'demo', startedAt
   { seq: 1, at: 1_795_300_000_010, type: 'marker', label: 'deploy' },
 ]);
 
+/** What the dashboard sends; a form's text/plain is refused (a page of any site could send it). */
+const NDJSON = { 'content-type': 'application/x-ndjson' };
+
 describe('/api/recordings', () => {
   let server: AppServer;
   beforeAll(async () => {
@@ -20,7 +23,7 @@ describe('/api/recordings', () => {
   afterAll(() => server.close());
 
   it('uploads, lists, downloads and deletes a recording', async () => {
-    const created = await fetch(`${server.url}/api/recordings?name=incident-42.jsonl`, { method: 'POST', body: recording });
+    const created = await fetch(`${server.url}/api/recordings?name=incident-42.jsonl`, { method: 'POST', headers: NDJSON, body: recording });
     expect(created.status).toBe(201);
     const summary = (await created.json()) as { id: string; sizeBytes: number; namespace: string };
     expect(summary).toMatchObject({ namespace: 'demo', sizeBytes: Buffer.byteLength(recording) });
@@ -36,10 +39,10 @@ describe('/api/recordings', () => {
 
   it('rejects an invalid upload with the bad line numbers and stores nothing', async () => {
     const before = (await (await fetch(`${server.url}/api/recordings`)).json()) as { recordings: unknown[] };
-    const bad = await fetch(`${server.url}/api/recordings`, { method: 'POST', body: `${recording}{"seq":2}\n` });
+    const bad = await fetch(`${server.url}/api/recordings`, { method: 'POST', headers: NDJSON, body: `${recording}{"seq":2}\n` });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: string }).error).toMatch(/line 3/);
-    const notRecording = await fetch(`${server.url}/api/recordings`, { method: 'POST', body: 'hello\n' });
+    const notRecording = await fetch(`${server.url}/api/recordings`, { method: 'POST', headers: NDJSON, body: 'hello\n' });
     expect(notRecording.status).toBe(422);
     const after = (await (await fetch(`${server.url}/api/recordings`)).json()) as { recordings: unknown[] };
     expect(after.recordings.length).toBe(before.recordings.length);
@@ -49,9 +52,9 @@ describe('/api/recordings', () => {
 
   it('refuses ids that could leave the directory, cross-origin writes and oversized bodies', async () => {
     expect((await fetch(`${server.url}/api/recordings/..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
-    const cross = await fetch(`${server.url}/api/recordings`, { method: 'POST', body: recording, headers: { origin: 'http://evil.example' } });
+    const cross = await fetch(`${server.url}/api/recordings`, { method: 'POST', body: recording, headers: { ...NDJSON, origin: 'http://evil.example' } });
     expect(cross.status).toBe(403);
-    const huge = await fetch(`${server.url}/api/recordings`, { method: 'POST', body: 'x'.repeat(65 * 1024 * 1024) });
+    const huge = await fetch(`${server.url}/api/recordings`, { method: 'POST', headers: NDJSON, body: 'x'.repeat(65 * 1024 * 1024) });
     expect(huge.status).toBe(413);
   });
 });

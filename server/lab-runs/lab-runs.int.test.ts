@@ -68,7 +68,7 @@ describe('/api/lab/runs: broken against fixed, each a fresh lab, recorded', () =
     expect((await post({ scenario: 'nope' })).status).toBe(400);
     expect(((await (await post({ scenario: 'singleton-recreate', knobs: { maxSurge: 2 } })).json()) as { error: string }).error).toMatch(/Recreate/);
     expect((await post({ scenario: 'broken', knobs: { maxSurge: 0, maxUnavailable: 0 } })).status).toBe(400);
-    expect((await fetch(`${server.url}${LAB_RUN_ROUTES.runs}`, { method: 'POST', body: '{not json' })).status).toBe(400);
+    expect((await fetch(`${server.url}${LAB_RUN_ROUTES.runs}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' })).status).toBe(400);
     expect((await post({ scenario: 'broken', extra: 1 })).status).toBe(400);
     expect((await post({ scenario: 'broken' }, { origin: 'http://evil.example' })).status).toBe(403);
     expect((await fetch(`${server.url}${LAB_RUN_ROUTES.run('missing')}`)).status).toBe(404);

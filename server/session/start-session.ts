@@ -33,6 +33,8 @@ export interface SessionOptions {
   agentToken?: string;
   host?: string;
   port?: number;
+  /** Who may use the dashboard, its API and socket (off loopback: a token). */
+  access?: AppServerOptions['access'];
   web?: { dev: boolean; dir: string };
   /** Mount /api/recordings over this directory. */
   recordingsDir?: string;
@@ -163,6 +165,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     const server = await createAppServer({
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.access ? { access: options.access } : {}),
       ...(options.web ? { web: options.web } : {}),
       logger,
       routes,

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostAllowed, isCrossSiteSimpleContentType, accessPolicy, type AccessPolicy } from '../../http/access-policy';
 import { BodyTooLargeError, readText } from '../../http/json-response';
 import { ApiError, badRequest, methodNotAllowed, notFound } from './api-errors';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
@@ -82,6 +83,7 @@ export class LabApiServer {
   private readonly maxBodyBytes: number;
   private readonly openWatches = new Set<() => void>();
   private server: Server | undefined;
+  private hosts: AccessPolicy = accessPolicy('127.0.0.1');
 
   constructor(options: ApiServerOptions) {
     this.store = options.store;
@@ -91,6 +93,7 @@ export class LabApiServer {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.hosts = { ...accessPolicy(host), token: undefined };
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -125,6 +128,7 @@ export class LabApiServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://lab.local');
     const method = req.method ?? 'GET';
+    refuseBrowserWrites(this.hosts, req, method);
     const route = parseApiPath(url.pathname);
     switch (route.type) {
       case 'version':
@@ -233,6 +237,18 @@ export class LabApiServer {
     }
     throw methodNotAllowed(`${method} is not supported on ${def.plural}${name ? ` "${name}"` : ''} by the lab`);
   }
+}
+
+/**
+ * kubectl and client-node send no Origin and JSON, YAML or patch types; a web page's forged write sends
+ * an Origin, or a form type a page may send across sites without a preflight (text/plain). Neither
+ * changes the lab, and a DNS-rebinding page (a Host that is not ours) does not even read it.
+ */
+function refuseBrowserWrites(hosts: AccessPolicy, req: IncomingMessage, method: string): void {
+  if (!hostAllowed(hosts, req.headers.host)) throw new ApiError(403, 'Forbidden', `Host "${String(req.headers.host ?? '')}" is not a name of the lab's API server`);
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+  if (req.headers.origin !== undefined) throw new ApiError(403, 'Forbidden', 'writes from a web page (a request with an Origin) are not accepted by the lab');
+  if (isCrossSiteSimpleContentType(req.headers['content-type'])) throw new ApiError(415, 'UnsupportedMediaType', `the body of a write must be JSON, YAML or a patch type, not ${String(req.headers['content-type'])}`);
 }
 
 /** Only `metadata.name=X` is served, which is what kubectl and informers send for a single object. */
