@@ -162,7 +162,11 @@ export class ProbeAgent {
     socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect' && !this.stopping) this.reconnectTimer = setTimeout(() => socket.connect(), 500);
     });
-    socket.on('connect_error', (error) => this.options.onError?.(`server: ${error.message}`));
+    socket.on('connect_error', (error) => {
+      this.options.onError?.(`server: ${error.message}`);
+      // Refused by the server's check (a throttled or busy id) socket.io does not retry: retry ourselves.
+      if (!socket.active && !this.stopping) this.reconnectTimer = setTimeout(() => socket.connect(), 2000);
+    });
 
     this.eventWatcher?.start();
     this.probeTimer = setInterval(() => this.probe(), this.options.intervalMs);

@@ -16,12 +16,17 @@ type DataPlaneEventInput = Omit<DataPlaneEvent, 'seq'>;
 import type { SourceStatus } from '../../../lib/socket-contract';
 import type { Source, SourceContext } from '../source';
 import { ClockOffsetEstimator } from './clock-offset';
+import { AgentAdmission, type AgentRecord } from './agent-admission';
+import { checkBatchTimes } from './batch-time-window';
 import { RateLimiter } from './rate-limiter';
-import { tokenMatches } from './token';
 
 export interface ProbeSourceOptions {
   /** Agents must present this token; without one configured, no agent is accepted. */
   token: string;
+  /** One credential per node (node → token): a node's name is tied to its token (see AgentAdmission). */
+  nodeTokens?: ReadonlyMap<string, string>;
+  /** Agents remembered at most, and so node labels in /metrics (default 512). */
+  maxAgents?: number;
   now?: () => number;
   /** How often each agent's clock offset is measured again. */
   clockIntervalMs?: number;
@@ -29,6 +34,7 @@ export interface ProbeSourceOptions {
 
 interface AgentData {
   hello: AgentHello;
+  agent: AgentRecord<AgentState>;
 }
 
 type AgentSocket = Socket<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData>;
@@ -51,12 +57,30 @@ function agentsStatus(name: string, count: number): SourceStatus {
 export class ProbeSource implements Source {
   readonly name = 'probe';
   private namespace: Namespace<AgentToServerEvents, ServerToAgentEvents, Record<string, never>, AgentData> | undefined;
-  private readonly agents = new Map<string, AgentState>();
+  private readonly admission: AgentAdmission<AgentState>;
+  /** Nodes that have a series in /metrics, removed once no remembered agent names them. */
+  private readonly labelledNodes = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
 
   constructor(private readonly options: ProbeSourceOptions) {
     this.now = options.now ?? Date.now;
+    this.admission = new AgentAdmission({
+      token: options.token,
+      ...(options.nodeTokens ? { nodeTokens: options.nodeTokens } : {}),
+      ...(options.maxAgents !== undefined ? { maxAgents: options.maxAgents } : {}),
+      now: this.now,
+    });
+  }
+
+  private pruneNodeLabels(context: SourceContext): void {
+    this.admission.forget();
+    const named = this.admission.nodes();
+    for (const node of this.labelledNodes) {
+      if (named.has(node)) continue;
+      context.metrics.probeResultsIngested.remove({ node });
+      this.labelledNodes.delete(node);
+    }
   }
 
   async start(context: SourceContext): Promise<void> {
@@ -68,11 +92,16 @@ export class ProbeSource implements Source {
         context.reject('agent handshake invalid');
         return next(new Error('invalid agent handshake: expected {token, node, agentId}'));
       }
-      if (!tokenMatches(hello.data.token, this.options.token)) {
-        context.reject('agent token rejected');
-        return next(new Error('unauthorized'));
+      const admitted = this.admission.admit(hello.data, socket.handshake.address, () => ({ clock: new ClockOffsetEstimator(), lastBatchSeq: -1 }));
+      if (!admitted.ok) {
+        // Throttled attempts are counted, not logged: a flood of them must not fill the log as well.
+        if (admitted.reason === 'agent credential throttled') context.metrics.rejectedInputs.inc({ source: this.name, reason: admitted.reason });
+        else context.reject(admitted.reason);
+        return next(new Error(admitted.error));
       }
       socket.data.hello = hello.data;
+      socket.data.agent = admitted.agent;
+      this.pruneNodeLabels(context);
       next();
     });
     namespace.on('connection', (socket) => this.onAgent(socket, context));
@@ -104,12 +133,9 @@ export class ProbeSource implements Source {
 
   private onAgent(socket: AgentSocket, context: SourceContext): void {
     const { node, agentId } = socket.data.hello;
-    let state = this.agents.get(agentId);
-    if (!state) {
-      state = { clock: new ClockOffsetEstimator(), lastBatchSeq: -1 };
-      this.agents.set(agentId, state);
-    }
-    const agent = state;
+    const record = socket.data.agent;
+    this.admission.connect(record);
+    const agent = record.data;
     this.reportAgents(context);
     // A few quick round trips at connect: the shortest one bounds the offset best.
     const handshake = (async () => {
@@ -141,6 +167,11 @@ export class ProbeSource implements Source {
         const offset = agent.clock.estimate ?? { offsetMs: 0, uncertaintyMs: Number.POSITIVE_INFINITY };
         // Whole ms: the offset is known to a few ms at best, and whole numbers keep recording lines compact.
         const toServer = (t: number) => Math.round(t - offset.offsetMs);
+        const outside = checkBatchTimes(batch, toServer, at);
+        if (outside) {
+          context.reject('agent time out of window', outside);
+          return reply({ ok: false, error: `invalid batch: ${outside}` });
+        }
         if (batch.runs.length > 0) {
           const runs = batch.runs.map((run): ProbeRunTuple => {
             const mapped: ProbeRunTuple = [...run];
@@ -151,6 +182,7 @@ export class ProbeSource implements Source {
           let results = 0;
           for (const run of runs) results += run[6];
           context.metrics.probeResultsIngested.inc({ node }, results);
+          this.labelledNodes.add(node);
           context.emit({
             type: 'probes',
             at,
@@ -190,6 +222,8 @@ export class ProbeSource implements Source {
     socket.on('disconnect', () => {
       clearInterval(timer);
       this.timers.delete(timer);
+      this.admission.disconnect(record);
+      this.pruneNodeLabels(context);
       this.reportAgents(context);
     });
   }
