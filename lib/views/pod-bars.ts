@@ -75,8 +75,6 @@ export function podSegments(p: PodView, window: Span): PodSegment[] {
 export interface StaleEdges {
   /** When the pod last left the ready endpoints within the rollout. */
   endpointStopAt?: number;
-  /** When it was ready in them again after that (it had not left for good: traffic from then on is not late). */
-  readyAgainAt?: number;
   /** Its deletion within the rollout plus its preStop sleep. */
   sigtermAt?: number;
 }
@@ -84,18 +82,15 @@ export interface StaleEdges {
 /**
  * When a pod's traffic turns late, by the edges the rollout's stale responses are measured at
  * (lib/measure/measure-stale.ts): leaving the ready endpoints (endpointStopAt) and SIGTERM (deletion within
- * the rollout plus the preStop sleep). A pod that flapped out and came back ready had not left them.
+ * the rollout plus the preStop sleep). A pod that flapped out and came back ready had not left them
+ * (endpointStopAt says so: it gives no edge then).
  */
 export function staleEdges(p: PodView, r: RolloutView): StaleEdges {
   const out: StaleEdges = {};
   const deletion = p.lane.deletionObservedAt;
   if (deletion !== undefined && deletion >= r.startAt && deletion <= r.windowEnd) out.sigtermAt = deletion + preStopSleepSeconds(p.lane.pod.containers) * 1000;
   const stop = endpointStopAt(p, r)?.at;
-  if (stop !== undefined) {
-    out.endpointStopAt = stop;
-    const again = p.endpoint?.ready.find((i) => i.from > stop)?.from;
-    if (again !== undefined) out.readyAgainAt = again;
-  }
+  if (stop !== undefined) out.endpointStopAt = stop;
   return out;
 }
 
@@ -150,8 +145,7 @@ export class PodRunCollector {
       const deletedAt = p.lane.deletionObservedAt;
       const edges = staleEdges(p, this.rollout);
       const stale = clip(served, edges.sigtermAt, undefined);
-      const lateUntil = Math.min(edges.sigtermAt ?? Infinity, edges.readyAgainAt ?? Infinity);
-      const afterEndpointRemoval = clip(served, edges.endpointStopAt, Number.isFinite(lateUntil) ? lateUntil : undefined);
+      const afterEndpointRemoval = clip(served, edges.endpointStopAt, edges.sigtermAt);
       const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, afterEndpointRemoval, dropped: this.droppedByPod.get(p.lane.uid) ?? [] };
       if (p.lane.node !== undefined) bar.node = p.lane.node;
       if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;

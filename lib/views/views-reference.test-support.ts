@@ -69,12 +69,12 @@ export function referencePodBars(pods: readonly PodView[], runs: readonly Attrib
     if (segments.length === 0) continue;
     const served = mergeSpansBySorting(servedByPod.get(p.lane.uid) ?? [], mergeGapMs);
     const deletedAt = p.lane.deletionObservedAt;
-    const { endpointStopAt, readyAgainAt, sigtermAt } = staleEdges(p, rollout);
+    const { endpointStopAt, sigtermAt } = staleEdges(p, rollout);
     const after = (edge: number) => served.filter((s) => s.to > edge).map((s) => ({ from: Math.max(s.from, edge), to: s.to }));
     const before = (spans: Span[], edge: number | undefined) => (edge === undefined ? spans : spans.filter((s) => s.from < edge).map((s) => ({ from: s.from, to: Math.min(s.to, edge) })));
     const stale = sigtermAt === undefined ? [] : after(sigtermAt);
     const late = endpointStopAt === undefined ? [] : after(endpointStopAt);
-    const afterEndpointRemoval = before(before(late, sigtermAt), readyAgainAt);
+    const afterEndpointRemoval = before(late, sigtermAt);
     const bar: PodBar = { uid: p.lane.uid, name: p.lane.name, hash: p.lane.templateHash ?? '', segments, served, stale, afterEndpointRemoval, dropped: droppedByPod.get(p.lane.uid) ?? [] };
     if (p.lane.node !== undefined) bar.node = p.lane.node;
     if (deletedAt !== undefined) bar.deletionObservedAt = deletedAt;
