@@ -1,10 +1,15 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { createMeasurementMetrics } from './measure/measurement-metrics';
 
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /** The server's Prometheus registry; one per server so tests can run several side by side. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges `_total`, which Prometheus keeps for counters (promtool flags them); their
+  // per-type siblings (nodejs_active_handles, ...) hold the same numbers, summed.
+  for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
   const rejectedInputs = new Counter({
     name: 'cutover_rejected_inputs_total',
     help: 'Inputs that failed validation at a boundary, by source and reason',

@@ -94,27 +94,35 @@ describe('LiveMeasurements: the session folded on the server, mapped onto /metri
     live.stop();
   });
 
-  it('shows the rollout in progress as gauges, and clears them once its figures are observed', async () => {
+  it('shows the latest rollout as cutover_rollout_* gauges, in progress and after it ended, beside the once-observed histograms', async () => {
     const { metrics, hub, live } = setup();
     const events = singletonRollout(30_000);
     const cut = events.findIndex((e) => e.at > 1_800_000_012_000);
     for (const event of events.slice(0, cut)) hub.publish(unnumbered(event));
     live.refresh();
     const m = buildReport(foldEvents(events.slice(0, cut))).rollouts[0]?.measurements;
-    expect(await samples(metrics, 'cutover_rollout_in_progress')).toEqual(new Map([['cutover_rollout_in_progress{namespace="demo",deployment="web"}', 1]]));
-    expect((await metrics.measurements.currentDropped.get()).values).toEqual([{ labels: ROLLOUT, value: 4 }]);
-    expect((await metrics.measurements.currentMaxRemovalLag.get()).values[0]?.value).toBeCloseTo((m?.worstRemovalLag?.lagMs.value ?? NaN) / 1000);
-    expect((await metrics.measurements.currentSingletonViolation.get()).values[0]?.value).toBeCloseTo((m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000);
-    expect((await metrics.measurements.currentStarted.get()).values[0]?.value).toBe(1_800_000_010);
+    const latest = metrics.measurements.latest;
+    const REVISION = { ...ROLLOUT, revision: '2' };
+    expect(await samples(metrics, 'cutover_rollout_done')).toEqual(new Map([['cutover_rollout_done{namespace="demo",deployment="web",revision="2"}', 0]]));
+    expect((await latest.dropped.get()).values).toEqual([
+      { labels: { ...REVISION, node: 'node-a' }, value: 4 },
+      { labels: { ...REVISION, node: 'node-b' }, value: 0 },
+    ]);
+    const removal = (await latest.nodeLag.get()).values.filter((v) => v.labels.direction === 'removal');
+    expect(Math.max(...removal.map((v) => v.value))).toBeCloseTo((m?.worstRemovalLag?.lagMs.value ?? NaN) / 1000);
+    expect((await latest.singleton.get()).values.find((v) => v.labels.plane === 'data')?.value).toBeCloseTo((m?.singletonViolation?.dataPlaneMs.value ?? NaN) / 1000);
+    expect((await latest.started.get()).values[0]?.value).toBe(1_800_000_010);
+    expect((await latest.ended.get()).values).toEqual([]);
     // Nothing reaches the histograms or counters while the rollout runs: they would count it twice.
     expect((await metrics.measurements.removalLag.get()).values).toEqual([]);
     expect((await metrics.measurements.droppedRequests.get()).values).toEqual([]);
 
     for (const event of events.slice(cut)) hub.publish(unnumbered(event));
     live.refresh();
-    expect(await samples(metrics, 'cutover_rollout_in_progress')).toEqual(new Map([['cutover_rollout_in_progress{namespace="demo",deployment="web"}', 0]]));
-    expect((await metrics.measurements.currentDropped.get()).values).toEqual([]);
-    expect((await metrics.measurements.currentMaxRemovalLag.get()).values).toEqual([]);
+    // Ended and observed: the gauges stay (a gate asks after the rollout), now done and with an end.
+    expect(await samples(metrics, 'cutover_rollout_done')).toEqual(new Map([['cutover_rollout_done{namespace="demo",deployment="web",revision="2"}', 1]]));
+    expect((await latest.ended.get()).values).toHaveLength(1);
+    expect((await latest.dropped.get()).values.find((v) => v.labels.node === 'node-a')?.value).toBe(4);
     expect((await metrics.measurements.droppedRequests.get()).values).toEqual([{ labels: { ...ROLLOUT, node: 'node-a' }, value: 4 }]);
     live.stop();
   });

@@ -83,7 +83,8 @@ describe('/metrics and /api/report on the lab: a broken rollout, live', () => {
     const labels = `namespace="${ns}",deployment="${deployment}"`;
 
     // In progress: the gauge says so before anything reaches the histograms.
-    await waitFor('the rollout in progress', async () => ((await scrape()).get(`cutover_rollout_in_progress{${labels}}`) === 1 ? true : undefined), 15_000);
+    // The lab rolls from revision 1 to 2.
+    await waitFor('the rollout in progress', async () => ((await scrape()).get(`cutover_rollout_done{${labels},revision="2"}`) === 0 ? true : undefined), 15_000);
     expect([...(await scrape()).keys()].some((k) => k.startsWith('cutover_removal_lag_seconds_count'))).toBe(false);
 
     // The fold calls it complete after its settle period (10 s of event time) with traffic only to the new pods.
@@ -96,7 +97,7 @@ describe('/metrics and /api/report on the lab: a broken rollout, live', () => {
       45_000,
     );
     expect(metrics.get(`cutover_rollouts_ended_total{${labels},outcome="complete"}`)).toBe(1);
-    expect(metrics.get(`cutover_rollout_in_progress{${labels}}`)).toBe(0);
+    expect(metrics.get(`cutover_rollout_done{${labels},revision="2"}`)).toBe(1);
     for (const node of lab.nodes) {
       // One removal lag per old pod that node sent traffic to: the three old replicas.
       expect(metrics.get(`cutover_removal_lag_seconds_count{${labels},node="${node}"}`), node).toBeGreaterThanOrEqual(1);
@@ -117,6 +118,9 @@ describe('/metrics and /api/report on the lab: a broken rollout, live', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(expected)));
     const rollout = expected.rollouts.find((r) => r.outcome === 'complete');
     expect(rollout?.measurements.droppedRequests.total.value).toBe(dropped);
+    // The latest rollout's gauges (what a gate reads) say the same, per node, under the revision rolled to.
+    const latestDropped = [...metrics].filter(([k]) => k.startsWith(`cutover_rollout_dropped_requests{${labels},revision="2",`)).reduce((sum, [, v]) => sum + v, 0);
+    expect(latestDropped).toBe(dropped);
     // Each ended rollout's figures went into the histograms once: the counts are the report's own. Data-plane
     // overlap needs a response from each revision inside the rollout's window; without one nothing is observed.
     expect(metrics.get(`cutover_data_plane_overlap_seconds_count{${labels}}`)).toBe(rollout?.measurements.dataPlaneOverlapMs ? 1 : undefined);

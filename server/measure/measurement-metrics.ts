@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { createLatestRolloutMetrics } from './latest-rollout-metrics';
 
 /** Propagation lags: kube-proxy syncs in tens of ms, load balancers take tens of seconds, stragglers minutes. */
 export const LAG_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
@@ -10,7 +11,8 @@ const ROLLOUT_NODE = ['namespace', 'deployment', 'node'] as const;
 
 /**
  * The measurements as Prometheus metrics. A rollout's figures are observed once, when it ends, so the
- * histograms and counters are monotonic; the `cutover_current_rollout_*` gauges follow the rollout in progress.
+ * histograms and counters are monotonic (and carry no revision, which would grow without bound); the
+ * `cutover_rollout_*` gauges (`latest`) give each Deployment's latest rollout, with its revision, for gates.
  */
 export function createMeasurementMetrics(registry: Registry) {
   const registers = [registry];
@@ -73,66 +75,13 @@ export function createMeasurementMetrics(registry: Registry) {
       labelNames: [...ROLLOUT, 'plane'] as const,
       registers,
     }),
-    inProgress: new Gauge({
-      name: 'cutover_rollout_in_progress',
-      help: '1 while a rollout of the Deployment is in progress, else 0',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentStarted: new Gauge({
-      name: 'cutover_current_rollout_started_timestamp_seconds',
-      help: 'Start of the rollout in progress (until its figures are observed), seconds since the epoch',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentControlPlaneOverlap: new Gauge({
-      name: 'cutover_current_rollout_control_plane_overlap_seconds',
-      help: 'Control-plane overlap of the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentDataPlaneOverlap: new Gauge({
-      name: 'cutover_current_rollout_data_plane_overlap_seconds',
-      help: 'Data-plane overlap of the rollout in progress so far (absent without probe data)',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentMaxAddLag: new Gauge({
-      name: 'cutover_current_rollout_max_add_lag_seconds',
-      help: 'Worst add lag of the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentMaxRemovalLag: new Gauge({
-      name: 'cutover_current_rollout_max_removal_lag_seconds',
-      help: 'Worst removal lag of the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentDropped: new Gauge({
-      name: 'cutover_current_rollout_dropped_requests',
-      help: 'Requests dropped during the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentStale: new Gauge({
-      name: 'cutover_current_rollout_stale_responses',
-      help: 'Responses served after the pod\'s deletion during the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
-    currentSingletonViolation: new Gauge({
-      name: 'cutover_current_rollout_singleton_violation_seconds',
-      help: 'Time two pods of a singleton Deployment served together (data plane) in the rollout in progress so far',
-      labelNames: ROLLOUT,
-      registers,
-    }),
     measureDuration: new Histogram({
       name: 'cutover_measure_duration_seconds',
       help: 'Time one recomputation of the live session\'s measurements took',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    latest: createLatestRolloutMetrics(registry),
   };
 }
 export type MeasurementMetrics = ReturnType<typeof createMeasurementMetrics>;

@@ -1,17 +1,15 @@
 import type { RolloutReport } from '../../lib/report/report-model';
+import { setLatestRollouts } from './latest-rollout-metrics';
+import { latestRollouts, latestRolloutSeries } from './latest-rollout-series';
 import type { MeasurementMetrics } from './measurement-metrics';
-import { type CurrentRolloutGauges, type EndedRolloutObservation, type PlanOptions, type RolloutLabels, planObservations } from './rollout-observations';
-
-const keyOf = (labels: RolloutLabels) => `${labels.namespace}/${labels.deployment}`;
+import { type EndedRolloutObservation, type PlanOptions, planObservations } from './rollout-observations';
 
 /**
  * Applies the session's measurements to the Prometheus metrics: each ended rollout once (its id is
- * remembered for the session), the gauges of each Deployment's current rollout on every call.
+ * remembered for the session), the gauges of each Deployment's latest rollout on every call.
  */
 export class MetricsRecorder {
   private readonly observed = new Set<string>();
-  /** Deployments that have current-rollout gauges, so they can be cleared when the rollout is observed. */
-  private readonly current = new Map<string, RolloutLabels>();
 
   constructor(
     private readonly metrics: MeasurementMetrics,
@@ -24,16 +22,7 @@ export class MetricsRecorder {
       this.observe(ended);
       this.observed.add(ended.key);
     }
-    const seen = new Set<string>();
-    for (const gauges of plan.current) {
-      seen.add(keyOf(gauges.labels));
-      this.setCurrent(gauges);
-    }
-    for (const [key, labels] of this.current) {
-      if (seen.has(key)) continue;
-      this.clearCurrent(labels);
-      this.current.delete(key);
-    }
+    setLatestRollouts(this.metrics.latest, latestRollouts(rollouts).map(latestRolloutSeries));
   }
 
   private observe(o: EndedRolloutObservation): void {
@@ -54,38 +43,4 @@ export class MetricsRecorder {
       m.singletonViolationSeconds.inc({ ...o.labels, plane: 'control' }, o.singleton.controlPlaneSeconds);
     }
   }
-
-  private setCurrent(g: CurrentRolloutGauges): void {
-    const m = this.metrics;
-    const labels = g.labels;
-    this.current.set(keyOf(labels), labels);
-    m.inProgress.set(labels, g.inProgress ? 1 : 0);
-    m.currentStarted.set(labels, g.startedSeconds);
-    m.currentControlPlaneOverlap.set(labels, g.controlPlaneOverlapSeconds);
-    m.currentDropped.set(labels, g.dropped);
-    m.currentStale.set(labels, g.staleAfterDeletion);
-    setOrRemove(m.currentDataPlaneOverlap, labels, g.dataPlaneOverlapSeconds);
-    setOrRemove(m.currentMaxAddLag, labels, g.maxAddLagSeconds);
-    setOrRemove(m.currentMaxRemovalLag, labels, g.maxRemovalLagSeconds);
-    setOrRemove(m.currentSingletonViolation, labels, g.singletonDataPlaneSeconds);
-  }
-
-  /** The rollout was observed: its Deployment has none in progress, and its figures now live in the histograms. */
-  private clearCurrent(labels: RolloutLabels): void {
-    const m = this.metrics;
-    m.inProgress.set(labels, 0);
-    for (const gauge of [m.currentStarted, m.currentControlPlaneOverlap, m.currentDataPlaneOverlap, m.currentMaxAddLag, m.currentMaxRemovalLag, m.currentDropped, m.currentStale, m.currentSingletonViolation]) {
-      gauge.remove(labels);
-    }
-  }
-}
-
-interface LabelledGauge {
-  set(labels: RolloutLabels, value: number): void;
-  remove(labels: RolloutLabels): void;
-}
-
-function setOrRemove(gauge: LabelledGauge, labels: RolloutLabels, value: number | null): void {
-  if (value === null) gauge.remove(labels);
-  else gauge.set(labels, value);
 }

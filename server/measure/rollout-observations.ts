@@ -24,26 +24,9 @@ export interface EndedRolloutObservation {
   singleton: { dataPlaneSeconds: number; controlPlaneSeconds: number } | null;
 }
 
-/** The gauges of a Deployment's rollout that has not been observed yet. */
-export interface CurrentRolloutGauges {
-  id: string;
-  labels: RolloutLabels;
-  inProgress: boolean;
-  startedSeconds: number;
-  controlPlaneOverlapSeconds: number;
-  dataPlaneOverlapSeconds: number | null;
-  maxAddLagSeconds: number | null;
-  maxRemovalLagSeconds: number | null;
-  dropped: number;
-  staleAfterDeletion: number;
-  singletonDataPlaneSeconds: number | null;
-}
-
 export interface ObservationPlan {
   /** Rollouts to observe now, oldest first; each id appears once over the life of a session. */
   ended: EndedRolloutObservation[];
-  /** One entry per Deployment whose latest rollout is not yet observed. */
-  current: CurrentRolloutGauges[];
 }
 
 export interface PlanOptions {
@@ -92,23 +75,6 @@ export function endedObservation(r: RolloutReport, outcome: EndedRolloutObservat
   };
 }
 
-export function currentGauges(r: RolloutReport): CurrentRolloutGauges {
-  const m = r.measurements;
-  return {
-    id: r.id,
-    labels: labelsOf(r),
-    inProgress: r.outcome === 'in-progress',
-    startedSeconds: r.startedAtMs / 1000,
-    controlPlaneOverlapSeconds: seconds(m.controlPlaneOverlapMs.value),
-    dataPlaneOverlapSeconds: m.dataPlaneOverlapMs ? seconds(m.dataPlaneOverlapMs.value) : null,
-    maxAddLagSeconds: m.worstAddLag ? seconds(m.worstAddLag.lagMs.value) : null,
-    maxRemovalLagSeconds: m.worstRemovalLag ? seconds(m.worstRemovalLag.lagMs.value) : null,
-    dropped: m.droppedRequests.total.value,
-    staleAfterDeletion: m.staleResponses.afterDeletion.value,
-    singletonDataPlaneSeconds: m.singletonViolation ? seconds(m.singletonViolation.dataPlaneMs.value) : null,
-  };
-}
-
 /**
  * Maps the session's report onto metric observations. A rollout is observed when it has ended and
  * `finalizeAfterMs` of fold time has passed since, and only if its key is not in `observed`: the caller
@@ -116,15 +82,9 @@ export function currentGauges(r: RolloutReport): CurrentRolloutGauges {
  */
 export function planObservations(rollouts: readonly RolloutReport[], nowMs: number, observed: ReadonlySet<string>, options: PlanOptions): ObservationPlan {
   const ended: EndedRolloutObservation[] = [];
-  const latest = new Map<string, RolloutReport>();
   for (const r of rollouts) {
-    const key = `${r.deployment.namespace}/${r.deployment.name}`;
     const done = r.outcome !== 'in-progress' && r.endedAtMs !== null && nowMs - r.endedAtMs >= options.finalizeAfterMs;
-    const seen = observed.has(observationKey(r));
-    if (done && r.outcome !== 'in-progress' && !seen) ended.push(endedObservation(r, r.outcome));
-    // Rollouts of a Deployment come in start order: the last one is its current one.
-    if (done || seen) latest.delete(key);
-    else latest.set(key, r);
+    if (done && r.outcome !== 'in-progress' && !observed.has(observationKey(r))) ended.push(endedObservation(r, r.outcome));
   }
-  return { ended, current: [...latest.values()].map(currentGauges) };
+  return { ended };
 }
