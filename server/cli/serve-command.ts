@@ -24,6 +24,7 @@ interface ServeOptions extends ClusterOptions, AccessFlags {
   web: boolean;
   kubeconfigOut?: string;
   recordings: string;
+  recordingsQuota: number;
   record: boolean;
   timeScale: number;
   replay?: string;
@@ -57,6 +58,7 @@ export function serveCommand(): Command {
     .option('--no-web', 'serve only the socket and JSON routes, no pages')
     .option('--kubeconfig-out <file>', 'with --lab: write a kubeconfig for the lab to this file (for kubectl)')
     .option('--recordings <dir>', 'where sessions are recorded and recordings are listed', './recordings')
+    .option('--recordings-quota <MiB>', 'uploads may not grow the recordings directory past this', parsePositiveNumber, 1024)
     .option('--no-record', 'do not record this session')
     .option('--time-scale <factor>', 'with --lab: run the lab this many times faster', parsePositiveNumber, 1)
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
@@ -98,6 +100,7 @@ export function serveCommand(): Command {
         access,
         ...web,
         recordingsDir,
+        recordingsQuotaBytes: options.recordingsQuota * 1024 * 1024,
         ...(options.record ? { record: { dir: recordingsDir, tool: 'cutover serve' } } : {}),
         ...(labRuns ? { routes: [({ metrics }) => labRunRoutes(labRuns, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }))] } : {}),
         logger,

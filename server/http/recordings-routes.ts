@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { API_ROUTES, MAX_UPLOAD_BYTES } from '../../lib/http-contract';
+import { API_ROUTES } from '../../lib/http-contract';
 import { type RecordingStore, RecordingStoreError } from '../recording/recording-store';
-import { BodyTooLargeError, readText, sendJson } from './json-response';
+import { UploadRefusedError } from '../recording/recording-upload';
+import { sendJson } from './json-response';
 import { decodePathSegment } from './path-segment';
 import { sameOrigin } from './same-origin';
 
@@ -30,9 +31,9 @@ export function recordingsRoutes(store: RecordingStore, onRejected: (reason: str
       if (id === undefined && method === 'GET') {
         sendJson(res, 200, { recordings: await store.list() });
       } else if (id === undefined && method === 'POST') {
-        const text = await readText(req, MAX_UPLOAD_BYTES);
         const label = (url.searchParams.get('name') ?? 'upload').replace(/\.jsonl$/, '');
-        sendJson(res, 201, await store.upload(text, label));
+        const declared = Number(req.headers['content-length']);
+        sendJson(res, 201, await store.upload(req, label, Number.isFinite(declared) ? declared : undefined));
       } else if (id !== undefined && method === 'GET') {
         const stream = await store.openStream(id);
         res.writeHead(200, {
@@ -48,9 +49,12 @@ export function recordingsRoutes(store: RecordingStore, onRejected: (reason: str
         sendJson(res, 405, { error: `${method} is not allowed here` });
       }
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        onRejected('recording too large');
-        sendJson(res, 413, { error: `recording larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB` });
+      if (error instanceof UploadRefusedError) {
+        onRejected(error.reason);
+        if (error.status === 503) res.setHeader('Retry-After', '1');
+        // The rest of a refused body is not read: close the connection rather than drain megabytes.
+        res.setHeader('Connection', 'close');
+        sendJson(res, error.status, { error: error.message });
       } else if (error instanceof RecordingStoreError) {
         if (error.status === 422) onRejected('invalid recording');
         sendJson(res, error.status, { error: error.message });

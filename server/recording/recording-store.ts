@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecordingSummary } from '../../lib/http-contract';
+import { MAX_UPLOAD_BYTES, type RecordingSummary } from '../../lib/http-contract';
 import { recordingHeaderSchema } from '../../lib/recording/recording-header';
-import { readRecording } from '../../lib/recording/recording-reader';
+import { type UploadLimits, UploadRefusedError, placeUpload, receiveUpload } from './recording-upload';
 import { RECORDING_ID, recordingId } from './session-recorder';
 
 export class RecordingStoreError extends Error {
@@ -16,10 +16,18 @@ export class RecordingStoreError extends Error {
 }
 
 /** The recordings directory: list, open, delete, and accept validated uploads. */
+/** Uploads read at once: each holds a batch of lines and a write buffer, so a few cannot take the server's memory. */
+export const MAX_CONCURRENT_UPLOADS = 2;
+/** The directory's default quota (recordings and uploads under way). */
+export const DEFAULT_RECORDINGS_QUOTA_BYTES = 1024 * 1024 * 1024;
+
 export class RecordingStore {
+  private uploading = 0;
+
   constructor(
     readonly dir: string,
     private readonly liveId: () => string | undefined = () => undefined,
+    private readonly limits: UploadLimits = { maxBytes: MAX_UPLOAD_BYTES, quotaBytes: DEFAULT_RECORDINGS_QUOTA_BYTES },
   ) {}
 
   private fileOf(id: string): string {
@@ -87,25 +95,27 @@ export class RecordingStore {
   }
 
   /**
-   * Stores an uploaded recording after reading it whole: a missing header or a line that is not a valid event
-   * rejects it with the line numbers, and nothing is written.
+   * Stores an uploaded recording as it streams in: validated line by line, written to a partial file, and
+   * named only once every line is a valid event. A missing header or an invalid line rejects it with the
+   * line numbers, and nothing is kept. At most MAX_CONCURRENT_UPLOADS at once (503 past that), within the
+   * size limit (413) and the directory's quota (507).
    */
-  async upload(text: string, label = 'upload'): Promise<RecordingSummary> {
-    let parsed;
+  async upload(body: AsyncIterable<Buffer | string>, label = 'upload', declaredBytes?: number): Promise<RecordingSummary> {
+    if (this.uploading >= MAX_CONCURRENT_UPLOADS) throw new UploadRefusedError(503, 'uploads busy', `${MAX_CONCURRENT_UPLOADS} uploads are under way: try again when one is done`);
+    this.uploading++;
     try {
-      parsed = await readRecording(text);
-    } catch (error) {
-      throw new RecordingStoreError(422, `not a Cutover recording: ${error instanceof Error ? error.message : String(error)}`);
+      await mkdir(this.dir, { recursive: true });
+      const { header, partial } = await receiveUpload(this.dir, body, this.limits, declaredBytes);
+      const base = recordingId(header.startedAt, label);
+      const id = await placeUpload(partial, this.dir, (function* () {
+        yield base;
+        for (let n = 2; n < 10_000; n++) yield `${base}-${n}`;
+      })());
+      const summary = await this.summary(id);
+      if (!summary) throw new RecordingStoreError(500, 'the upload was written but cannot be read back');
+      return summary;
+    } finally {
+      this.uploading--;
     }
-    if (parsed.problems.length > 0) {
-      const shown = parsed.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ');
-      throw new RecordingStoreError(422, `${parsed.problems.length} invalid line(s): ${shown}`);
-    }
-    let id = recordingId(parsed.header.startedAt, label);
-    for (let n = 2; await stat(this.fileOf(id)).then(() => true, () => false); n++) id = `${recordingId(parsed.header.startedAt, label)}-${n}`;
-    await writeFile(this.fileOf(id), text, { flag: 'wx' });
-    const summary = await this.summary(id);
-    if (!summary) throw new RecordingStoreError(500, 'the upload was written but cannot be read back');
-    return summary;
   }
 }

@@ -9,7 +9,8 @@ import { LabCluster } from '../lab/lab-cluster';
 import { type LabEvidence, labAgentEvidence } from '../lab/lab-evidence';
 import type { Scenario } from '../lab/scenarios/scenario-schema';
 import { type Logger, createLogger } from '../logger';
-import { RecordingStore } from '../recording/recording-store';
+import { MAX_UPLOAD_BYTES } from '../../lib/http-contract';
+import { DEFAULT_RECORDINGS_QUOTA_BYTES, RecordingStore } from '../recording/recording-store';
 import { recordingHeader } from '../../lib/recording/recording-writer';
 import { SessionRecorder } from '../recording/session-recorder';
 import { KubeSource } from '../sources/kube/kube-source';
@@ -38,6 +39,8 @@ export interface SessionOptions {
   web?: { dev: boolean; dir: string };
   /** Mount /api/recordings over this directory. */
   recordingsDir?: string;
+  /** Uploads may not grow the directory past this (default DEFAULT_RECORDINGS_QUOTA_BYTES, 1 GiB). */
+  recordingsQuotaBytes?: number;
   /** Record the session: into `dir` under a generated name, or into exactly `file`. */
   record?: { dir: string; label?: string; tool: string } | { file: string; tool: string };
   /**
@@ -154,7 +157,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     const routes: NonNullable<AppServerOptions['routes']> = [];
     let store: RecordingStore | undefined;
     if (options.recordingsDir !== undefined) {
-      const recordings = new RecordingStore(options.recordingsDir, () => recorder?.id);
+      const recordings = new RecordingStore(options.recordingsDir, () => recorder?.id, {
+        maxBytes: MAX_UPLOAD_BYTES,
+        quotaBytes: options.recordingsQuotaBytes ?? DEFAULT_RECORDINGS_QUOTA_BYTES,
+      });
       routes.push(({ metrics }) => recordingsRoutes(recordings, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
       store = recordings;
     }
