@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Logger } from '../logger';
 import type { SessionOptions } from '../session/start-session';
 import { loadKubeConfig } from './kube-config';
@@ -10,6 +10,7 @@ export interface ClusterOptions {
   context?: string;
   inCluster?: boolean;
   namespace?: string;
+  allNamespaces?: boolean;
   selector?: string;
   agentToken?: string;
 }
@@ -20,6 +21,9 @@ export function withClusterOptions(command: Command): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('--in-cluster', 'use the service account of the pod Cutover runs in')
     .option('-n, --namespace <name>', "namespace to watch (default: the lab's, else the kubeconfig context's, else all namespaces)")
+    // In a pod the context's namespace is the pod's own (client-node reads it from the service account), so
+    // watching every namespace from inside a cluster needs saying, as with kubectl.
+    .addOption(new Option('-A, --all-namespaces', "watch every namespace, whatever the context's (needs a ClusterRole)").conflicts('namespace'))
     .option('-l, --selector <labels>', 'label selector for the watched objects, e.g. app=web');
 }
 
@@ -27,7 +31,7 @@ export function withClusterOptions(command: Command): Command {
 export function kubeTarget(options: ClusterOptions, lab: boolean): NonNullable<SessionOptions['kube']> {
   const kubeConfig = lab ? undefined : loadKubeConfig(options);
   // As kubectl does: -n, else the context's namespace; without either, every namespace.
-  const namespace = options.namespace ?? kubeConfig?.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+  const namespace = options.allNamespaces ? undefined : (options.namespace ?? kubeConfig?.getContextObject(kubeConfig.getCurrentContext())?.namespace);
   return {
     ...(kubeConfig ? { kubeConfig } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
