@@ -12,7 +12,7 @@ import { accessGate } from './http/access-gate';
 import { type AccessOptions, type AccessPolicy, accessPolicy, urlWithToken } from './http/access-policy';
 import { LiveMeasurements } from './measure/live-measurements';
 import type { OpenRecordingText } from './realtime/recording-feed';
-import { attachUiNamespace } from './realtime/ui-namespace';
+import { type UiNamespaceOptions, attachUiNamespace } from './realtime/ui-namespace';
 import { logStatusChange } from './sources/log-status-change';
 import type { Source, SourceContext } from './sources/source';
 import { type WebHandler, startWeb } from './web';
@@ -30,6 +30,8 @@ export interface AppServerOptions {
   openRecording?: OpenRecordingText;
   /** Who may connect (see AccessPolicy): off loopback a token is required, made up when none is given. */
   access?: AccessOptions;
+  /** When a browser that stops reading is dropped to a resync (see UiNamespaceOptions). */
+  slowReader?: UiNamespaceOptions['slowReader'];
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -119,6 +121,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     statuses: () => [...statuses.values()],
     onRejected: (reason) => metrics.rejectedInputs.inc({ source: 'ui', reason }),
     ...(options.openRecording ? { openRecording: options.openRecording } : {}),
+    ...(options.slowReader ? { slowReader: options.slowReader } : {}),
   });
   ui.namespace.use(gate.socket);
 

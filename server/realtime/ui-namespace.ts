@@ -22,6 +22,12 @@ export interface UiNamespaceOptions {
   onRejected: (reason: string) => void;
   /** Stored recordings a browser may subscribe to; without it, such a subscription is refused. */
   openRecording?: OpenRecordingText;
+  /**
+   * A reader that stops reading: its transport stays unwritable, events wait here instead of in
+   * socket.io's unbounded write buffer, and past either bound it is dropped to a resync (disconnected;
+   * the page reconnects within a second and resumes after its last event). Defaults: 50,000 events, 30 s.
+   */
+  slowReader?: { maxPendingEvents?: number; maxStallMs?: number };
 }
 
 /** A filter over the stream for one subscription; stateful for a Deployment (it learns ownership in order). */
@@ -47,15 +53,33 @@ export function attachUiNamespace(io: Server, options: UiNamespaceOptions): {
 } {
   const namespace: Namespace<ClientToServerEvents, ServerToClientEvents> = io.of(UI_NAMESPACE);
   const batchMs = options.batchMs ?? 50;
+  const maxPending = options.slowReader?.maxPendingEvents ?? 50_000;
+  const maxStallMs = options.slowReader?.maxStallMs ?? 30_000;
 
   namespace.on('connection', (socket) => {
     let unsubscribe: (() => void) | undefined;
     let pending: CutoverEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     let subscriptions = 0;
+    let stalledSince: number | undefined;
     const flush = () => {
       timer = undefined;
       if (pending.length === 0) return;
+      // socket.io has no backpressure: a batch emitted while the last is unsent sits in its write buffer.
+      if (!socket.conn.transport.writable) {
+        stalledSince ??= Date.now();
+        if (pending.length > maxPending || Date.now() - stalledSince > maxStallMs) {
+          unsubscribe?.();
+          unsubscribe = undefined;
+          pending = [];
+          options.onRejected('slow reader dropped to a resync');
+          socket.disconnect(true);
+          return;
+        }
+        timer = setTimeout(flush, batchMs);
+        return;
+      }
+      stalledSince = undefined;
       const batch = pending;
       pending = [];
       socket.emit('events', batch);
