@@ -12,7 +12,7 @@ const METRICS = {
   singleton: (r: RolloutReport) => r.measurements.singletonViolation?.dataPlaneMs.value ?? 0,
   failed: (r: RolloutReport) => (r.outcome === 'failed' || r.outcome === 'rolled-back' ? 1 : 0),
 } as const;
-type MetricName = keyof typeof METRICS;
+export type MetricName = keyof typeof METRICS;
 const TIME_METRICS = new Set<MetricName>(['overlap', 'control-overlap', 'lag', 'add-lag', 'removal-lag', 'singleton']);
 
 export interface FailCondition {
@@ -54,6 +54,12 @@ function holds(value: number, op: FailCondition['op'], threshold: number): boole
       return unreachable;
     }
   }
+}
+
+/** A measured value in the condition's own unit: "2.30 s" for times, "12" for counts. */
+export function formatMeasured(metric: MetricName, value: number): string {
+  if (metric === 'failed') return value === 1 ? 'failed or rolled back' : 'not failed';
+  return TIME_METRICS.has(metric) ? `${(value / 1000).toFixed(2)} s` : String(value);
 }
 
 /** The conditions that hold, with the rollout and the measured value, for the gate's message. */

@@ -44,6 +44,16 @@ export function rolloutTitle(r: RolloutReport): string {
   return `${r.deployment.namespace}/${r.deployment.name} revision ${from} → ${r.revisions.to}${r.rollback ? ' (rollback)' : ''}: ${r.outcome}`;
 }
 
+/**
+ * The data-plane overlap, or why there is none: "no probe data" only when no node sent a probe during the
+ * rollout; with probes but no node that served both revisions, it says that.
+ */
+export function dataPlaneOverlapText(r: RolloutReport): string {
+  const overlap = r.measurements.dataPlaneOverlapMs;
+  if (overlap) return formatDuration(overlap);
+  return r.nodes.length > 0 ? 'none seen: no node served both revisions' : 'no probe data';
+}
+
 /** The headline figures of a rollout as label/value rows, shared by the text and Markdown forms. */
 export function headlineRows(r: RolloutReport): Array<[string, string]> {
   const m = r.measurements;
@@ -51,7 +61,7 @@ export function headlineRows(r: RolloutReport): Array<[string, string]> {
     ['started', formatTime(r.startedAtMs)],
     ['duration', r.durationMs === null ? 'in progress' : seconds(r.durationMs)],
     ['control-plane overlap', formatDuration(m.controlPlaneOverlapMs)],
-    ['data-plane overlap', m.dataPlaneOverlapMs ? formatDuration(m.dataPlaneOverlapMs) : 'no probe data'],
+    ['data-plane overlap', dataPlaneOverlapText(r)],
     ['worst add lag', formatLag(m.worstAddLag)],
     ['worst removal lag', formatLag(m.worstRemovalLag)],
     ['dropped requests', formatCount(m.droppedRequests.total)],

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { realEvents } from '../fixtures/real-apiserver/real-events.test-support';
 import { foldEvents } from '../fold/reduce';
-import { FailConditionError, evaluateFailConditions, parseFailCondition } from './fail-on';
+import { FailConditionError, evaluateFailConditions, formatMeasured, parseFailCondition } from './fail-on';
 import { formatReportMarkdown } from './report-markdown';
 import { buildReport } from './report-model';
-import { formatReportText } from './report-text';
+import { dataPlaneOverlapText, formatReportText } from './report-text';
 
 const header = { format: 'cutover-recording' as const, version: 1, cluster: 'real-apiserver', namespace: 'demo', startedAt: 1_795_300_321_225, tool: 'test', timeSource: 'received' as const };
 
@@ -22,6 +22,15 @@ describe('report', () => {
     expect(rollout?.measurements.dataPlaneOverlapMs).toBeNull();
     expect(rollout?.measurements.droppedRequests.total).toEqual({ value: 0, lo: 0, hi: 0 });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('says "no probe data" only when no node probed, and what it saw otherwise', () => {
+    const [rollout] = report.rollouts;
+    if (!rollout) throw new Error('no rollout');
+    expect(dataPlaneOverlapText(rollout)).toBe('no probe data');
+    const probed = { ...rollout, nodes: [{ node: 'node-a', dataPlaneOverlapMs: null, worstAddLag: null, worstRemovalLag: null, dropped: { value: 0, lo: 0, hi: 0 }, conntrackTail: { value: 0, lo: 0, hi: 0 } }] };
+    expect(dataPlaneOverlapText(probed)).toBe('none seen: no node served both revisions');
+    expect(formatReportText({ ...report, rollouts: [probed] })).not.toContain('no probe data');
   });
 
   it('prints text and Markdown with the same figures', () => {
@@ -56,5 +65,11 @@ describe('--fail-on conditions', () => {
     const report = buildReport(foldEvents(realEvents('rolling-update', 'watch-from-list-rv')));
     const hits = evaluateFailConditions(report.rollouts, [parseFailCondition('control-overlap>0'), parseFailCondition('dropped>0')]);
     expect(hits.map((h) => h.condition.text)).toEqual(['control-overlap>0']);
+  });
+
+  it('gives the measured value in the condition\'s unit', () => {
+    expect(formatMeasured('overlap', 2300)).toBe('2.30 s');
+    expect(formatMeasured('dropped', 12)).toBe('12');
+    expect(formatMeasured('failed', 1)).toBe('failed or rolled back');
   });
 });

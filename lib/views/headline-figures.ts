@@ -1,6 +1,6 @@
 import type { Bound } from '../measure/bound';
 import type { RolloutReport } from '../report/report-model';
-import { formatCount, formatDuration, formatEvidence, formatLag } from '../report/report-text';
+import { dataPlaneOverlapText, formatCount, formatDuration, formatEvidence, formatLag } from '../report/report-text';
 
 export interface HeadlineFigure {
   id: 'control-overlap' | 'data-overlap' | 'worst-add-lag' | 'worst-removal-lag' | 'dropped' | 'stale' | 'singleton';
@@ -55,8 +55,8 @@ export function headlineFigures(r: RolloutReport): HeadlineFigure[] {
       ? { id: 'data-overlap', label: 'Overlap (data plane)', ...durationFigure(dp), tone: dp.value > 0 ? 'warn' : 'ok' }
       : r.nodes.length > 0
         ? // Probes came in, but no node has yet served (or ever served) both revisions.
-          { id: 'data-overlap', label: 'Overlap (data plane)', text: 'none seen', where: 'no node served both revisions', reportText: 'no probe data', value: null, tone: 'none' }
-        : { id: 'data-overlap', label: 'Overlap (data plane)', text: 'no probe data', reportText: 'no probe data', value: null, tone: 'none' },
+          { id: 'data-overlap', label: 'Overlap (data plane)', text: 'none seen', where: 'no node served both revisions', reportText: dataPlaneOverlapText(r), value: null, tone: 'none' }
+        : { id: 'data-overlap', label: 'Overlap (data plane)', text: 'no probe data', reportText: dataPlaneOverlapText(r), value: null, tone: 'none' },
   );
   for (const [id, label, lag] of [
     ['worst-add-lag', 'Worst add lag', m.worstAddLag],

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createFoldState } from '../../lib/fold/fold-state';
 import { reduce } from '../../lib/fold/reduce';
 import { RecordingFormatError, openRecording } from '../../lib/recording/recording-reader';
-import { type FailCondition, FailConditionError, evaluateFailConditions, parseFailCondition } from '../../lib/report/fail-on';
+import { type FailCondition, FailConditionError, evaluateFailConditions, formatMeasured, parseFailCondition } from '../../lib/report/fail-on';
 import { formatReportMarkdown } from '../../lib/report/report-markdown';
 import { buildReport } from '../../lib/report/report-model';
 import { formatReportText } from '../../lib/report/report-text';
@@ -62,7 +62,7 @@ export function reportCommand(): Command {
         }
       }
       const hits = evaluateFailConditions(report.rollouts, options.failOn);
-      for (const hit of hits) process.stderr.write(`cutover: ${hit.condition.text} holds for ${hit.rollout} (measured ${hit.value})\n`);
+      for (const hit of hits) process.stderr.write(`cutover: ${hit.condition.text} holds for ${hit.rollout} (measured ${formatMeasured(hit.condition.metric, hit.value)})\n`);
       if (hits.length > 0) process.exitCode = GATE_FAILED;
     });
 }
