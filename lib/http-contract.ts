@@ -142,3 +142,45 @@ export const replayStateSchema = z.object({
   done: z.boolean(),
 });
 export type ReplayState = z.infer<typeof replayStateSchema>;
+
+// ---- Rollout history: every rollout of every stored recording, one row each (/recordings).
+
+export const HISTORY_ROUTES = {
+  /** GET: one row per rollout across the recordings, newest first, with the recordings that could not be read. */
+  history: '/api/history',
+} as const;
+
+export const ROLLOUT_OUTCOMES = ['in-progress', 'complete', 'superseded', 'rolled-back', 'failed'] as const;
+
+export const historyRowSchema = z.object({
+  recordingId: z.string(),
+  recordingName: z.string(),
+  /** The recording is still being written (the live session's): an in-progress rollout may still be running. */
+  live: z.boolean(),
+  rolloutId: z.string(),
+  namespace: z.string(),
+  deployment: z.string(),
+  fromRevision: z.number().nullable(),
+  toRevision: z.number(),
+  rollback: z.boolean(),
+  outcome: z.enum(ROLLOUT_OUTCOMES),
+  startedAtMs: z.number(),
+  durationMs: z.number().nullable(),
+  dropped: z.number(),
+  /** Responses after SIGTERM (the headline's stale figure). */
+  stale: z.number(),
+  overlap: z.object({ plane: z.enum(['data', 'control']), ms: z.number() }),
+  /** `hiUnknown`: nothing showed the node had switched, so the lag is at least `ms`. */
+  worstLag: z.object({ direction: z.enum(['add', 'removal']), ms: z.number(), hiUnknown: z.boolean(), node: z.string(), pod: z.string() }).nullable(),
+  failedChecks: z.array(z.string()),
+  advice: z.number().int().nonnegative(),
+});
+export type HistoryRow = z.infer<typeof historyRowSchema>;
+
+export const historyResponseSchema = z.object({
+  rows: z.array(historyRowSchema),
+  /** Recordings read: those with rollouts and those without. */
+  recordings: z.number().int().nonnegative(),
+  unreadable: z.array(z.object({ recordingId: z.string(), error: z.string() })),
+});
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;

@@ -1,12 +1,13 @@
 import type { RolloutReport } from './report-model';
+import { rolloutOverlap, worstRolloutLag } from './rollout-extremes';
 
 /** What `--fail-on` can test, each read from a rollout's report. Times in ms. */
 const METRICS = {
   dropped: (r: RolloutReport) => r.measurements.droppedRequests.total.value,
   stale: (r: RolloutReport) => r.measurements.staleResponses.afterDeletion.value,
-  overlap: (r: RolloutReport) => r.measurements.dataPlaneOverlapMs?.value ?? r.measurements.controlPlaneOverlapMs.value,
+  overlap: (r: RolloutReport) => rolloutOverlap(r).ms,
   'control-overlap': (r: RolloutReport) => r.measurements.controlPlaneOverlapMs.value,
-  lag: (r: RolloutReport) => Math.max(r.measurements.worstAddLag?.lagMs.value ?? 0, r.measurements.worstRemovalLag?.lagMs.value ?? 0),
+  lag: (r: RolloutReport) => worstRolloutLag(r)?.lag.lagMs.value ?? 0,
   'add-lag': (r: RolloutReport) => r.measurements.worstAddLag?.lagMs.value ?? 0,
   'removal-lag': (r: RolloutReport) => r.measurements.worstRemovalLag?.lagMs.value ?? 0,
   singleton: (r: RolloutReport) => r.measurements.singletonViolation?.dataPlaneMs.value ?? 0,

@@ -77,6 +77,19 @@ export class RecordingStore {
     }
   }
 
+  /** Size and last write of a recording (what a cache of its contents is keyed by); 404 when it is gone. */
+  async stat(id: string): Promise<{ sizeBytes: number; mtimeMs: number }> {
+    const info = await stat(this.fileOf(id)).catch(() => {
+      throw new RecordingStoreError(404, `no recording "${id}"`);
+    });
+    return { sizeBytes: info.size, mtimeMs: info.mtimeMs };
+  }
+
+  /** Whether the live session is writing this recording. */
+  isLive(id: string): boolean {
+    return this.liveId() === id;
+  }
+
   async openStream(id: string): Promise<NodeJS.ReadableStream> {
     const file = this.fileOf(id);
     await stat(file).catch(() => {
@@ -100,7 +113,7 @@ export class RecordingStore {
    * line numbers, and nothing is kept. At most MAX_CONCURRENT_UPLOADS at once (503 past that), within the
    * size limit (413) and the directory's quota (507).
    */
-  async upload(body: AsyncIterable<Buffer | string>, label = 'upload', declaredBytes?: number): Promise<RecordingSummary> {
+  async upload(body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, label = 'upload', declaredBytes?: number): Promise<RecordingSummary> {
     if (this.uploading >= MAX_CONCURRENT_UPLOADS) throw new UploadRefusedError(503, 'uploads busy', `${MAX_CONCURRENT_UPLOADS} uploads are under way: try again when one is done`);
     this.uploading++;
     try {

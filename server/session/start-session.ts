@@ -4,6 +4,7 @@ import { ProbeAgent } from '../agent/probe-agent';
 import { type AppServer, type AppServerOptions, createAppServer } from '../app-server';
 import type { RetentionPolicy } from '../events/event-hub';
 import { labRoutes } from '../http/lab-routes';
+import { historyRoutes } from '../http/history-routes';
 import { recordingsRoutes } from '../http/recordings-routes';
 import { LabCluster } from '../lab/lab-cluster';
 import { type LabEvidence, labAgentEvidence } from '../lab/lab-evidence';
@@ -12,6 +13,7 @@ import { type Logger, createLogger } from '../logger';
 import { MAX_UPLOAD_BYTES } from '../../lib/http-contract';
 import { DEFAULT_RECORDINGS_QUOTA_BYTES, RecordingStore } from '../recording/recording-store';
 import { recordingHeader } from '../../lib/recording/recording-writer';
+import { RolloutHistory } from '../recording/rollout-history';
 import { SessionRecorder } from '../recording/session-recorder';
 import { KubeSource } from '../sources/kube/kube-source';
 import { ProbeSource } from '../sources/probe/probe-source';
@@ -162,6 +164,9 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         quotaBytes: options.recordingsQuotaBytes ?? DEFAULT_RECORDINGS_QUOTA_BYTES,
       });
       routes.push(({ metrics }) => recordingsRoutes(recordings, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason })));
+      // The live session's rollouts come from its own measurements, not from folding its growing file again.
+      const history = new RolloutHistory(recordings, { live: () => ({ recordingId: recorder?.id, report: server.measurements.report().report }) });
+      routes.push(() => historyRoutes(history));
       store = recordings;
     }
     if (lab) routes.push(() => labRoutes(lab, options.lab?.kubeconfigOut));
