@@ -90,7 +90,7 @@ function classify(error: unknown, context: ProblemContext): SourceProblem {
     return {
       kind: 'forbidden',
       reason: `${missing} in ${where} (403 Forbidden)`,
-      action: `Grant the missing verb with a Role or ClusterRole bound to that user (deploy/cutover.yaml has one), or watch a namespace you may read with -n. ${RBAC_NEEDED}.`,
+      action: `Grant the missing verb with a Role or ClusterRole bound to that user (deploy/ has both), or watch a namespace you may read with -n. ${RBAC_NEEDED}.`,
     };
   }
   if (isTlsError(code, message)) {
