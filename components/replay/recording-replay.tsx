@@ -32,5 +32,5 @@ export function RecordingReplay({ id }: { id: string }) {
   }, [id]);
   if (state.error) return <p className="error">{state.error}</p>;
   if (!state.recording) return <p className="muted">Loading {id}…</p>;
-  return <ReplayView recording={state.recording} initialT={params.get('t')} captureEnded={state.live !== true} />;
+  return <ReplayView recording={state.recording} initialT={params.get('t')} initialRollout={params.get('rollout')} captureEnded={state.live !== true} />;
 }

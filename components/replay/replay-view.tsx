@@ -10,6 +10,7 @@ import { buildReport } from '../../lib/report/report-model';
 import { outcomeLabel } from '../../lib/views/outcome-label';
 import { cursorFromParam } from '../../lib/views/playback';
 import { createReplicaSetHistory, recordReplicaSetEvents, type ReplicaSetHistory } from '../../lib/views/replica-set-history';
+import { locateRollout } from '../../lib/views/rollout-selection';
 import { DeploymentPicker } from '../live/deployment-picker';
 import { EventLog } from '../log/event-log';
 import { PlaybackControls } from '../playback/playback-controls';
@@ -31,7 +32,7 @@ export interface LoadedRecording {
  * the event log following the cursor. Later parts are dimmed in the log, not hidden, so the shape of the
  * whole rollout stays in view while stepping through it.
  */
-export function ReplayView({ recording, initialT, captureEnded = true }: { recording: LoadedRecording; initialT: string | null; captureEnded?: boolean }) {
+export function ReplayView({ recording, initialT, initialRollout = null, captureEnded = true }: { recording: LoadedRecording; initialT: string | null; initialRollout?: string | null; captureEnded?: boolean }) {
   const { fold, history } = useMemo(() => {
     if (recording.folded) return recording.folded;
     const fold = foldEvents(recording.events);
@@ -43,8 +44,10 @@ export function ReplayView({ recording, initialT, captureEnded = true }: { recor
     const last = recording.events[recording.events.length - 1]?.at ?? first;
     return { from: first, to: Math.max(last, first + 1) };
   }, [recording]);
-  const [choice, setChoice] = useState({ namespace: '', deployment: '' });
-  const [rolloutIndex, setRolloutIndex] = useState<number | undefined>(undefined);
+  // `?rollout=demo/web#1` (the history's links) opens the recording on that rollout.
+  const located = useMemo(() => (initialRollout ? locateRollout(fold, initialRollout, captureEnded ? { captureEnded } : {}) : undefined), [fold, initialRollout, captureEnded]);
+  const [choice, setChoice] = useState({ namespace: located?.namespace ?? '', deployment: located?.deployment ?? '' });
+  const [rolloutIndex, setRolloutIndex] = useState<number | undefined>(located?.rollout);
   // A finished recording is a capture that has stopped: judged at its end, as `cutover report` judges the same
   // file. The live session's own file, still being written, is not (`captureEnded` false).
   const data = useRollout(fold, history, fold.version, { ...choice, ...(rolloutIndex !== undefined ? { rollout: rolloutIndex } : {}), captureEnded });

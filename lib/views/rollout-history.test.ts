@@ -3,7 +3,7 @@ import { foldEvents } from '../fold/reduce';
 import type { HistoryRow } from '../http-contract';
 import { evaluateFailConditions, parseFailCondition } from '../report/fail-on';
 import { buildReport } from '../report/report-model';
-import { filterHistory, hasProblem, historyFacets, historyLink, historyRows, NO_HISTORY_FILTER, sortHistory } from './rollout-history';
+import { filterHistory, hasProblem, historyFacets, historyLink, historyRows, NO_HISTORY_FILTER, sortHistory, uploadConfirmation } from './rollout-history';
 import { smallRollout, T0 } from './rollout-fixture.test-support';
 
 const source = { recordingId: 'lab-broken-1', recordingName: 'lab-broken-1.jsonl', live: false };
@@ -76,5 +76,13 @@ describe('history filters', () => {
 
   it('links a row to its rollout in its recording', () => {
     expect(historyLink(row({ recordingId: 'a b', rolloutId: 'demo/web#1' }))).toBe('/recordings/a%20b?rollout=demo%2Fweb%231');
+  });
+});
+
+describe('uploadConfirmation', () => {
+  it('names the file and each rollout it added, or says it holds none', () => {
+    const summary = { id: 'lab-broken-1', name: 'lab-broken-1.jsonl', cluster: 'lab:broken', namespace: 'demo' };
+    expect(uploadConfirmation(summary, [row({ dropped: 12 }), row({ recordingId: 'other' })])).toBe('Added lab-broken-1.jsonl (lab:broken / demo) with 1 rollout: demo/web 1 → 2 complete, 12 dropped.');
+    expect(uploadConfirmation(summary, [])).toBe('Added lab-broken-1.jsonl (lab:broken / demo): it holds no rollout.');
   });
 });

@@ -1,4 +1,4 @@
-import type { HistoryRow } from '../http-contract';
+import type { HistoryRow, RecordingSummary } from '../http-contract';
 import type { Report, RolloutReport } from '../report/report-model';
 import { rolloutOverlap, worstRolloutLag } from '../report/rollout-extremes';
 
@@ -83,4 +83,14 @@ export function historyFacets(rows: readonly HistoryRow[]): { deployments: Array
 /** The page's link to a rollout: its recording, opened on that rollout. */
 export function historyLink(row: Pick<HistoryRow, 'recordingId' | 'rolloutId'>): string {
   return `/recordings/${encodeURIComponent(row.recordingId)}?rollout=${encodeURIComponent(row.rolloutId)}`;
+}
+
+/** What an upload added, in one sentence: the file, and each rollout it holds as the history lists it. */
+export function uploadConfirmation(summary: Pick<RecordingSummary, 'id' | 'name' | 'cluster' | 'namespace'>, rows: readonly HistoryRow[]): string {
+  const mine = rows.filter((row) => row.recordingId === summary.id);
+  const where = summary.cluster ? ` (${summary.cluster}${summary.namespace ? ` / ${summary.namespace}` : ''})` : '';
+  if (mine.length === 0) return `Added ${summary.name}${where}: it holds no rollout.`;
+  const shown = mine.slice(0, 5).map((row) => `${deploymentOf(row)} ${row.fromRevision ?? '?'} → ${row.toRevision} ${row.outcome}, ${row.dropped} dropped`);
+  const more = mine.length > shown.length ? `, and ${mine.length - shown.length} more` : '';
+  return `Added ${summary.name}${where} with ${mine.length} rollout${mine.length === 1 ? '' : 's'}: ${shown.join('; ')}${more}.`;
 }

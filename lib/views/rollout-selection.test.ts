@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../fold/reduce';
 import { buildReport } from '../report/report-model';
 import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../testing/one-replica-rolling-update';
-import { selectRollout } from './rollout-selection';
+import { locateRollout, selectRollout } from './rollout-selection';
 
 const t0 = 1_800_000_000_000;
 
@@ -22,5 +22,17 @@ describe('selectRollout on a capture that has stopped', () => {
 
   it('leaves a live session in progress until it settles', () => {
     expect(selectRollout(state).measurements?.rollout.outcome).toBe('in-progress');
+  });
+});
+
+describe('locateRollout', () => {
+  const s = oneReplicaRollingUpdate(t0);
+  const state = foldEvents(s.build());
+
+  it('finds a rollout by the id the report gives it, and nothing for an id not in the capture', () => {
+    const id = buildReport(state).rollouts[0]?.id ?? '';
+    expect(locateRollout(state, id)).toEqual({ namespace: 'demo', deployment: 'demo/web', rollout: 0 });
+    expect(selectRollout(state, locateRollout(state, id)).measurements?.rollout.id).toBe(id);
+    expect(locateRollout(state, 'demo/web#7')).toBeUndefined();
   });
 });

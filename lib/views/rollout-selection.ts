@@ -42,3 +42,15 @@ export function selectRollout(state: FoldState, wanted: { deployment?: string; n
   if (!view) return { deployments, namespaces, deployment: chosen };
   return { deployments, namespaces, deployment: chosen, index, measurements: measureRollout(state, chosen, view) };
 }
+
+/**
+ * Where a rollout id (`namespace/name#n`, as the report and the history name it) is: its namespace,
+ * Deployment key and index among the Deployment's rollouts, for a link that opens a recording on it.
+ */
+export function locateRollout(state: FoldState, id: string, options: SelectOptions = {}): { namespace: string; deployment: string; rollout: number } | undefined {
+  for (const d of selectDeploymentRollouts(state, options)) {
+    const index = d.rollouts.findIndex((r) => r.id === id);
+    if (index >= 0) return { namespace: d.track.namespace, deployment: deploymentKey(d.track.namespace, d.track.name), rollout: index };
+  }
+  return undefined;
+}
