@@ -8,6 +8,7 @@ describe('parseDuration', () => {
     ['2s', 2000],
     ['1.5m', 90_000],
     ['1h', 3_600_000],
+    ['30d', 2_592_000_000],
     ['3', 3000],
     ['0', 0],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));

@@ -11,6 +11,7 @@ import { LabRuns } from '../lab-runs/lab-runs';
 import { type SessionOptions, startSession } from '../session/start-session';
 import { replayRoutes } from '../sources/replay/replay-routes';
 import { ReplaySource } from '../sources/replay/replay-source';
+import { parseDuration } from './duration-option';
 import { parseHost, parsePort, parsePositiveNumber, parseScenarioName } from './option-parsers';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { type AccessFlags, accessOptionsOf, withAccessOptions } from './access-options';
@@ -25,6 +26,8 @@ interface ServeOptions extends ClusterOptions, AccessFlags {
   kubeconfigOut?: string;
   recordings: string;
   recordingsQuota: number;
+  recordingsKeep?: number;
+  recordingsMax?: number;
   record: boolean;
   timeScale: number;
   replay?: string;
@@ -59,6 +62,8 @@ export function serveCommand(): Command {
     .option('--kubeconfig-out <file>', 'with --lab: write a kubeconfig for the lab to this file (for kubectl)')
     .option('--recordings <dir>', 'where sessions are recorded and recordings are listed', './recordings')
     .option('--recordings-quota <MiB>', 'uploads may not grow the recordings directory past this', parsePositiveNumber, 1024)
+    .option('--recordings-keep <age>', 'delete recordings last written longer ago than this (e.g. 30d, 12h), at start and every 10 min; never the live one', parseDuration)
+    .option('--recordings-max <MiB>', 'delete the least recently written recordings while the directory holds more than this; never the live one', parsePositiveNumber)
     .option('--no-record', 'do not record this session')
     .option('--time-scale <factor>', 'with --lab: run the lab this many times faster', parsePositiveNumber, 1)
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
@@ -101,6 +106,10 @@ export function serveCommand(): Command {
         ...web,
         recordingsDir,
         recordingsQuotaBytes: options.recordingsQuota * 1024 * 1024,
+        recordingsRetention: {
+          ...(options.recordingsKeep !== undefined ? { maxAgeMs: options.recordingsKeep } : {}),
+          ...(options.recordingsMax !== undefined ? { maxBytes: options.recordingsMax * 1024 * 1024 } : {}),
+        },
         ...(options.record ? { record: { dir: recordingsDir, tool: 'cutover serve' } } : {}),
         ...(labRuns ? { routes: [({ metrics }) => labRunRoutes(labRuns, (reason) => metrics.rejectedInputs.inc({ source: 'http', reason }))] } : {}),
         logger,

@@ -13,6 +13,8 @@ import { type Logger, createLogger } from '../logger';
 import { MAX_UPLOAD_BYTES } from '../../lib/http-contract';
 import { DEFAULT_RECORDINGS_QUOTA_BYTES, RecordingStore } from '../recording/recording-store';
 import { recordingHeader } from '../../lib/recording/recording-writer';
+import { startRetention } from '../recording/recording-retention';
+import type { RecordingRetention } from '../recording/retention-policy';
 import { RolloutHistory } from '../recording/rollout-history';
 import { SessionRecorder } from '../recording/session-recorder';
 import { KubeSource } from '../sources/kube/kube-source';
@@ -43,6 +45,8 @@ export interface SessionOptions {
   recordingsDir?: string;
   /** Uploads may not grow the directory past this (default DEFAULT_RECORDINGS_QUOTA_BYTES, 1 GiB). */
   recordingsQuotaBytes?: number;
+  /** Delete old recordings from `recordingsDir` (age, size), at start and periodically; never the live one. */
+  recordingsRetention?: RecordingRetention;
   /** Record the session: into `dir` under a generated name, or into exactly `file`. */
   record?: { dir: string; label?: string; tool: string } | { file: string; tool: string };
   /**
@@ -201,6 +205,11 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       cleanups.push(() => started.stop());
     }
 
+    // After the recorder started, so the store knows which file is live and never deletes it.
+    const retention = options.recordingsRetention;
+    const pruning = store && retention && (retention.maxAgeMs !== undefined || retention.maxBytes !== undefined) ? startRetention(store, retention, logger) : undefined;
+    if (pruning) cleanups.push(() => pruning.stop());
+
     const agents = lab && options.agentToken ? labAgents(lab, server, options.agentToken, logger, options.lab?.evidence ?? 'node-rules') : [];
     for (const agent of agents) agent.start();
 
@@ -208,6 +217,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     const stop = () => {
       stopping ??= (async () => {
         await Promise.all(agents.map((agent) => agent.stop(500)));
+        await pruning?.stop();
         if (recorder) server.hub.publish({ type: 'marker', at: Date.now(), label: 'recording stopped' });
         await recorder?.stop();
         await server.close();
