@@ -116,7 +116,11 @@ export const REPLAY_ROUTES = {
 } as const;
 
 /** A replay speed: a factor of the recorded pace, or 'max' for everything at once. */
-export const replaySpeedSchema = z.union([z.number().positive().max(10_000), z.literal('max')]);
+export const REPLAY_SPEED_ALLOWED = 'a speed is a factor of the recorded pace greater than 0 and at most 10000 (e.g. 0.5, 2, 10), or "max" for everything at once';
+export const replaySpeedSchema = z.union(
+  [z.number({ error: REPLAY_SPEED_ALLOWED }).positive({ error: REPLAY_SPEED_ALLOWED }).max(10_000, { error: REPLAY_SPEED_ALLOWED }), z.literal('max', { error: REPLAY_SPEED_ALLOWED })],
+  { error: REPLAY_SPEED_ALLOWED },
+);
 export type ReplaySpeed = z.infer<typeof replaySpeedSchema>;
 
 export const replayControlSchema = z

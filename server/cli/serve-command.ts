@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
+import { REPLAY_SPEED_ALLOWED, type ReplaySpeed, replaySpeedSchema } from '../../lib/http-contract';
 import { createLogger } from '../logger';
 import { PROJECT_DIR } from '../project-dir';
 import { labRunRoutes } from '../http/lab-routes';
@@ -37,7 +37,7 @@ interface ServeOptions extends ClusterOptions, AccessFlags {
 
 function parseSpeed(value: string): ReplaySpeed {
   const parsed = replaySpeedSchema.safeParse(value === 'max' ? value : Number(value));
-  if (!parsed.success) throw new InvalidArgumentError('expected a speed factor greater than 0 (at most 10000) or "max"');
+  if (!parsed.success) throw new InvalidArgumentError(`"${value}" is not a speed: ${REPLAY_SPEED_ALLOWED}`);
   return parsed.data;
 }
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { type Socket, io } from 'socket.io-client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CutoverEvent } from '../../../lib/events/event-schema';
-import { REPLAY_ROUTES, REPORT_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
+import { REPLAY_ROUTES, REPLAY_SPEED_ALLOWED, REPORT_ROUTES, type ReplayState, replayStateSchema } from '../../../lib/http-contract';
 import { formatRecording } from '../../../lib/recording/recording-writer';
 import { type ClientToServerEvents, type ServerToClientEvents, UI_NAMESPACE } from '../../../lib/socket-contract';
 import { NEW_POD, OLD_POD, oneReplicaRollingUpdate } from '../../../lib/testing/one-replica-rolling-update';
@@ -129,7 +129,9 @@ describe('cutover serve --replay', () => {
     expect(await state(url)).toMatchObject({ paused: true, position: target, emitted: upTo.length, done: false });
 
     expect((await control(url, { seekTo: t0 })).status).toBe(409);
-    expect((await control(url, { speed: -1 })).status).toBe(400);
+    const badSpeed = await control(url, { speed: -1 });
+    expect(badSpeed.status).toBe(400);
+    expect(badSpeed.json).toEqual({ error: `invalid replay control: speed: ${REPLAY_SPEED_ALLOWED}` });
     expect((await control(url, { speed: 'max', extra: true })).status).toBe(400);
     expect((await control(url, { paused: false }, { Origin: 'http://evil.example' })).status).toBe(403);
     expect(await state(url)).toMatchObject({ paused: true, emitted: upTo.length });
