@@ -14,6 +14,17 @@ export default defineConfig({
         },
       },
       {
+        // Property-based fuzzing (fast-check) of every input from outside: recordings, imports, agent
+        // batches, socket messages. Bounded run counts, under a minute in all; each file prints what it tried.
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.fuzz.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
         // Real captures (real kube-apiserver and kube-proxy; test/fixtures) turned into Cutover's evidence and
         // held against the truth computed from their raw files.
         test: {

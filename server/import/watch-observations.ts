@@ -43,20 +43,24 @@ export function latestObjectTime(object: Record<string, unknown>): number | unde
     const ms = toMs(value);
     if (ms !== undefined && (latest === undefined || ms > latest)) latest = ms;
   };
-  const meta = object.metadata as Record<string, unknown> | undefined;
+  // Any of these may be null or of another type in a capture someone edited: read, never trust.
+  const meta = recordOf(object.metadata);
   take(meta?.creationTimestamp);
-  if (Array.isArray(meta?.managedFields)) for (const field of meta.managedFields) take((field as Record<string, unknown>).time);
-  const annotations = meta?.annotations as Record<string, unknown> | undefined;
-  take(annotations?.['endpoints.kubernetes.io/last-change-trigger-time']);
-  const status = object.status as Record<string, unknown> | undefined;
+  if (Array.isArray(meta?.managedFields)) for (const field of meta.managedFields) take(recordOf(field)?.time);
+  take(recordOf(meta?.annotations)?.['endpoints.kubernetes.io/last-change-trigger-time']);
+  const status = recordOf(object.status);
   if (Array.isArray(status?.conditions)) {
     for (const condition of status.conditions) {
-      const c = condition as Record<string, unknown>;
-      take(c.lastTransitionTime);
-      take(c.lastUpdateTime);
+      const c = recordOf(condition);
+      take(c?.lastTransitionTime);
+      take(c?.lastUpdateTime);
     }
   }
   return latest;
+}
+
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function observe(kind: string, type: Observation['type'], object: Record<string, unknown>, receivedAt: number | undefined, skipped: string[]): Observation[] {

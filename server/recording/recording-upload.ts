@@ -42,7 +42,7 @@ export async function directoryBytes(dir: string): Promise<number> {
  * size or the directory's quota, or a line that is not a valid event, stops it and removes the partial
  * file. Returns the header and the partial file, for the caller to name and link into place.
  */
-export async function receiveUpload(dir: string, body: AsyncIterable<Buffer | string>, limits: UploadLimits, declaredBytes?: number): Promise<{ header: RecordingHeader; partial: string; bytes: number }> {
+export async function receiveUpload(dir: string, body: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, limits: UploadLimits, declaredBytes?: number): Promise<{ header: RecordingHeader; partial: string; bytes: number }> {
   const room = limits.quotaBytes - (await directoryBytes(dir));
   if (declaredBytes !== undefined && declaredBytes > limits.maxBytes) throw new UploadRefusedError(413, 'recording too large', `recording larger than ${limits.maxBytes / 1024 / 1024} MiB`);
   if (declaredBytes !== undefined && declaredBytes > room) throw new UploadRefusedError(507, 'recordings quota full', `the recordings directory has ${Math.max(0, room)} bytes left of its quota`);
