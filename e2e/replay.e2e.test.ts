@@ -38,13 +38,18 @@ describe('replay of the real fixture recording', () => {
       expect(await rollout.getAttribute('data-rollout')).toBe('demo/web#0');
       expect(await page.getByTestId('rollout').locator('h2').first().innerText()).toMatch(/demo\/web revision 1 → 2: /);
       await expect.poll(() => page.getByTestId('lane-pods').locator('text').count()).toBeGreaterThanOrEqual(4);
-      expect(Number(await page.getByTestId('figure-control-overlap').getAttribute('data-value'))).toBeGreaterThan(0);
+      // The figures follow the cursor: none before the rollout starts (where the page opens), the final ones at the end.
+      expect(await page.getByTestId('figures-caption').getAttribute('data-kind')).toBe('not-started');
+      expect(await page.getByTestId('figures').count()).toBe(0);
 
       const before = await page.locator('[data-current="true"]').innerText();
       const cursorBefore = Number(await page.getByTestId('cursor-time').getAttribute('data-cursor'));
       // Scrub: to the end with the keyboard, then back half way with the slider.
       await page.keyboard.press('End');
       await expect.poll(async () => Number(await page.getByTestId('cursor-time').getAttribute('data-cursor'))).toBeGreaterThan(cursorBefore);
+      await expect.poll(() => page.getByTestId('figures-caption').getAttribute('data-kind')).toBe('final');
+      const finalOverlap = Number(await page.getByTestId('figure-control-overlap').getAttribute('data-value'));
+      expect(finalOverlap).toBeGreaterThan(0);
       const scrubber = page.getByTestId('scrubber');
       const box = await scrubber.boundingBox();
       if (!box) throw new Error('no scrubber');
@@ -52,6 +57,9 @@ describe('replay of the real fixture recording', () => {
       await expect.poll(() => page.locator('[data-current="true"]').innerText()).not.toBe(before);
       const cursorAfter = Number(await page.getByTestId('cursor-time').getAttribute('data-cursor'));
       expect(cursorAfter).toBeGreaterThan(cursorBefore);
+      // Half way, the figures are those measured up to the cursor: never more overlap than at the end.
+      await expect.poll(() => page.getByTestId('figures-caption').getAttribute('data-kind')).toBe('at-cursor');
+      expect(Number(await page.getByTestId('figure-control-overlap').getAttribute('data-value'))).toBeLessThanOrEqual(finalOverlap);
       // The cursor line is drawn in the lanes.
       expect(await page.locator('[data-testid="timeline"] .recharts-reference-line line[stroke="#d55e00"]').count()).toBeGreaterThan(0);
 

@@ -8,12 +8,14 @@ import type { RecordingHeader } from '../../lib/recording/recording-header';
 import type { RecordingProblem } from '../../lib/recording/recording-reader';
 import { buildReport } from '../../lib/report/report-model';
 import { outcomeLabel } from '../../lib/views/outcome-label';
+import { FiguresAtCursor } from '../../lib/views/figures-at-cursor';
 import { cursorFromParam } from '../../lib/views/playback';
 import { createReplicaSetHistory, recordReplicaSetEvents, type ReplicaSetHistory } from '../../lib/views/replica-set-history';
 import { locateRollout } from '../../lib/views/rollout-selection';
 import { DeploymentPicker } from '../live/deployment-picker';
 import { EventLog } from '../log/event-log';
 import { PlaybackControls } from '../playback/playback-controls';
+import { useThrottled } from '../playback/use-throttled';
 import { usePlayback, usePlaybackKeys } from '../playback/use-playback';
 import { RolloutView } from '../rollout/rollout-view';
 import { useRollout } from '../rollout/use-rollout';
@@ -55,6 +57,12 @@ export function ReplayView({ recording, initialT, initialRollout = null, capture
   const p = usePlayback(range, cursorFromParam(initialT, range) ?? (startAt !== undefined ? Math.max(range.from, startAt - 2000) : range.from));
   usePlaybackKeys(p, range);
   const rollouts = data.selection.deployment?.rollouts ?? [];
+  // The headline figures follow the cursor: the rollout measured from what had arrived by then. Measured
+  // at most every 250 ms, so a scrub stays smooth.
+  const atCursor = useMemo(() => new FiguresAtCursor(recording.events), [recording]);
+  const figuresCursor = useThrottled(p.cursor, 250);
+  const rolloutId = data.report?.id;
+  const cursorFigures = useMemo(() => (rolloutId !== undefined ? atCursor.at(figuresCursor, rolloutId) : undefined), [atCursor, figuresCursor, rolloutId]);
   return (
     <div className="replay" data-testid="replay">
       <header className="page-header">
@@ -81,7 +89,7 @@ export function ReplayView({ recording, initialT, initialRollout = null, capture
         </nav>
       ) : null}
       {data.model && data.report ? (
-        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" fullReport={() => buildReport(fold, recording.header, captureEnded ? { captureEnded } : {})} />
+        <RolloutView selection={data.selection} report={data.report} model={data.model} cursor={p.cursor} onSeek={p.seek} exportName={`${recording.name}-${data.report.id}`} source="recording" {...(cursorFigures ? { figuresAt: { figures: cursorFigures, cursor: figuresCursor } } : {})} fullReport={() => buildReport(fold, recording.header, captureEnded ? { captureEnded } : {})} />
       ) : (
         <p className="empty-state">No rollout in this recording: it holds {recording.events.length} events but no Deployment changed its pod template while it was recorded.</p>
       )}
