@@ -15,6 +15,7 @@ import { parseDuration } from './duration-option';
 import { parseHost, parsePort, parsePositiveNumber, parseScenarioName } from './option-parsers';
 import { type ClusterOptions, agentTokenOf, kubeTarget, withClusterOptions } from './cluster-options';
 import { type AccessFlags, accessOptionsOf, withAccessOptions } from './access-options';
+import { readNodeTokens } from './agent-credentials';
 import { onShutdown } from './shutdown';
 
 interface ServeOptions extends ClusterOptions, AccessFlags {
@@ -26,6 +27,7 @@ interface ServeOptions extends ClusterOptions, AccessFlags {
   kubeconfigOut?: string;
   recordings: string;
   recordingsQuota: number;
+  agentTokensDir?: string;
   recordingsKeep?: number;
   recordingsMax?: number;
   record: boolean;
@@ -66,6 +68,7 @@ export function serveCommand(): Command {
     .option('--recordings-max <MiB>', 'delete the least recently written recordings while the directory holds more than this; never the live one', parsePositiveNumber)
     .option('--no-record', 'do not record this session')
     .option('--time-scale <factor>', 'with --lab: run the lab this many times faster', parsePositiveNumber, 1)
+    .option('--agent-tokens-dir <dir>', 'one token per node: a file per node named after it (a mounted Secret); ties each node name to its token')
     .option('--agent-token <token>', 'token probe agents must present (default: $CUTOVER_AGENT_TOKEN; with --lab a random one)')
     .action(async (options: ServeOptions) => {
       const logger = createLogger();
@@ -100,6 +103,7 @@ export function serveCommand(): Command {
           : {}),
         kube,
         ...(agentToken ? { agentToken } : {}),
+        ...(options.agentTokensDir !== undefined ? { agentNodeTokens: readNodeTokens(options.agentTokensDir) } : {}),
         host: options.host,
         port: options.port,
         access,

@@ -36,6 +36,8 @@ export interface SessionOptions {
   replay?: { source: Source; routes?: AppServerOptions['routes'] };
   /** Token probe agents must present; without one, agents are refused (the lab's in-process agents need one). */
   agentToken?: string;
+  /** One credential per node (node → token): a node's name is tied to its token. */
+  agentNodeTokens?: ReadonlyMap<string, string>;
   host?: string;
   port?: number;
   /** Who may use the dashboard, its API and socket (off loopback: a token). */
@@ -150,7 +152,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       const selector = options.kube?.selector;
       cluster = lab ? `lab:${lab.scenario.name}` : kubeConfig.getCurrentCluster()?.server ?? 'cluster';
       sources.push(
-        new ProbeSource({ token: options.agentToken ?? '' }),
+        new ProbeSource({ token: options.agentToken ?? '', ...(options.agentNodeTokens ? { nodeTokens: options.agentNodeTokens } : {}) }),
         new KubeSource({
           kubeConfig,
           ...(namespace !== undefined ? { namespace } : {}),
