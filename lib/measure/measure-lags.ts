@@ -3,7 +3,8 @@ import { bound, type Bound } from './bound';
 import { addressesOf, type AttributedRun, type PodView } from './deployment-view';
 import { additionFromRules, removalFromRules, ruleSyncs } from './node-rules';
 import { nextProbeAfter } from './probe-neighbours';
-import { elsewhereAfter, elsewhereBefore, firstUnattributedFailure, lastUnattributedFailure, requestsForConfidence, routedRequests } from './routed-requests';
+import { elsewhereAfter, elsewhereBefore, type Targets } from './requests-elsewhere';
+import { attributedTo, firstUnattributedFailure, lastUnattributedFailure, requestsForConfidence, routedRequests } from './routed-requests';
 import { isNewPod, type RolloutView } from './select-rollouts';
 
 /**
@@ -184,8 +185,9 @@ function nodesOf(ctx: LagContext, seen: Map<string, Seen> | undefined): string[]
   return [...names].sort();
 }
 
-function isTargetOf(p: PodView, addresses: ReadonlySet<string>): (to: string | undefined) => boolean {
-  return (to) => to !== undefined && (to === p.lane.name || (to.startsWith('@') && addresses.has(to.slice(1))));
+/** Where a node's runs say they went when they went to the pod: its name, or one of its addresses. */
+function targetsOf(p: PodView, addresses: ReadonlySet<string>): Targets {
+  return [p.lane.name, ...[...addresses].map(attributedTo)];
 }
 
 /**
@@ -204,6 +206,7 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
     const early = p.endpoint.earliest.readyFrom;
     const slack = early !== undefined && p.endpoint.ready[0]?.from === readyFrom ? readyFrom - early : 0;
     const { addresses, from, until } = ctx.owned(p);
+    const targets = targetsOf(p, addresses);
     const seenAt = served.get(p.lane.uid);
     for (const node of nodesOf(ctx, seenAt)) {
       const seen = seenAt?.get(node);
@@ -222,7 +225,7 @@ export function addLags(state: FoldState, r: RolloutView, pods: readonly PodView
       const index = routedRequests(state, node);
       if (!index) continue;
       const possible = firstUnattributedFailure(index, readyFrom, firstRouted);
-      const lo = elsewhereBefore(index, possible ?? firstRouted, ctx.needed(firstRouted), isTargetOf(p, addresses)) ?? -Infinity;
+      const lo = elsewhereBefore(index, possible ?? firstRouted, ctx.needed(firstRouted), targets) ?? -Infinity;
       const d = firstRouted - readyFrom;
       out.push({
         ...base,
@@ -264,6 +267,7 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
     ctx ??= lagContext(state, r, pods);
     const slack = stop.earliest !== undefined ? stop.at - stop.earliest : 0;
     const { addresses, from, until } = ctx.owned(p);
+    const targets = targetsOf(p, addresses);
     const seenAt = served.get(p.lane.uid);
     for (const node of nodesOf(ctx, seenAt)) {
       const seen = seenAt?.get(node);
@@ -282,7 +286,7 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
       const index = routedRequests(state, node);
       if (!index) continue;
       const lastPossible = Math.max(seen.last, lastUnattributedFailure(index, seen.last, r.windowEnd) ?? -Infinity);
-      const latest = elsewhereAfter(index, lastPossible, ctx.needed(r.windowEnd), isTargetOf(p, addresses)) ?? Infinity;
+      const latest = elsewhereAfter(index, lastPossible, ctx.needed(r.windowEnd), targets) ?? Infinity;
       const earliest = rules?.kind === 'still-routed' ? Math.max(seen.last, rules.lastSyncAt) : seen.last;
       // Most likely just after the last request that was (or may have been) the pod's.
       const firstNotSeenAt = nextProbeAfter(state, node, lastPossible) ?? lastPossible + interval;

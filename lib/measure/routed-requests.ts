@@ -1,6 +1,7 @@
 import type { NodeProbeTrack } from '../fold/fold-types';
 import { nodeIndex } from './node-index';
 import { addressOf } from './node-rules';
+import { orderRuns, probeSpacing, type RunColumns, type RunOrder } from './run-order';
 
 /**
  * Evidence of the second and third kind (DESIGN.md, "Evidence and bounds"), as one index per node: the
@@ -23,9 +24,9 @@ export interface Segment {
 
 export interface RoutedRequests {
   /** Requests with a known destination, ordered by `last`. */
-  byLast: Segment[];
+  byLast: RunOrder;
   /** The same, ordered by `first`. */
-  byFirst: Segment[];
+  byFirst: RunOrder;
   /** Failed requests whose destination is not known, ordered by `last`. */
   unattributed: Segment[];
   /** Whether any failure on the node carried its DNAT target (the agent reads conntrack). */
@@ -56,37 +57,45 @@ function build(track: NodeProbeTrack): RoutedRequests {
       unattributed.push({ first: run.first, last: run.last, count: run.count, to: undefined });
     }
   }
-  // A stable pod's runs merged during a rollout: each as sent, all served by a pod with nothing to transition.
+  // Then a stable pod's runs merged during a rollout: each as sent, all served by a pod with nothing to
+  // transition (most of a rollout's runs: columns as they are, no object each).
   const sent = track.sent;
-  for (let i = 0; i < sent.length; i++) known.push({ first: sent.firsts[i] ?? 0, last: sent.lasts[i] ?? 0, count: sent.counts[i] ?? 1, to: undefined });
-  const byLast = [...known].sort((a, b) => a.last - b.last);
-  const byFirst = known.sort((a, b) => a.first - b.first);
-  unattributed.sort((a, b) => a.last - b.last);
-  return { byLast, byFirst, unattributed, attributesFailures, spacing: Math.max(0, track.intervalMs - 1) };
+  const columns = runColumns(known, sent.length);
+  columns.firsts.set(sent.firsts.subarray(0, sent.length), known.length);
+  columns.lasts.set(sent.lasts.subarray(0, sent.length), known.length);
+  columns.counts.set(sent.counts.subarray(0, sent.length), known.length);
+  return indexRoutedRequests(columns, unattributed, attributesFailures, Math.max(0, track.intervalMs - 1));
+}
+
+/** Runs as columns, with room for `more` after them (their destination left undefined). */
+export function runColumns(runs: readonly Segment[], more = 0): RunColumns {
+  const n = runs.length + more;
+  const firsts = new Float64Array(n);
+  const lasts = new Float64Array(n);
+  const counts = new Float64Array(n);
+  const to: Array<string | undefined> = [];
+  for (let i = 0; i < runs.length; i++) {
+    const s = runs[i] as Segment;
+    firsts[i] = s.first;
+    lasts[i] = s.last;
+    counts[i] = s.count;
+    to.push(s.to);
+  }
+  for (let i = runs.length; i < n; i++) to.push(undefined);
+  return { firsts, lasts, counts, to };
+}
+
+/** The index of a node's requests: known destinations in both orders, unattributed failures by `last`. */
+export function indexRoutedRequests(known: RunColumns, unattributed: readonly Segment[], attributesFailures: boolean, spacing: number): RoutedRequests {
+  return { byLast: orderRuns(known, 'last'), byFirst: orderRuns(known, 'first'), unattributed: [...unattributed].sort((a, b) => a.last - b.last), attributesFailures, spacing };
 }
 
 /** The node's index of routed requests (built once per fold version). */
 export const routedRequests = nodeIndex(build);
 
-/** First index whose key is > t. */
-function upperIndex(list: readonly Segment[], t: number, key: 'first' | 'last'): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as Segment)[key] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * A run's probes are one node's, and a node sends at most one probe per `spacing` ms: so its k-th of c
- * probes was sent in [first + (k−1)·spacing, last − (c−k)·spacing] (its first and last exactly at their
- * times). With no spacing known, only the two ends are placed.
- */
-function spacingOf(s: Segment, spacing: number): number {
-  return s.count > 1 ? Math.min(spacing, (s.last - s.first) / (s.count - 1)) : 0;
+/** A run's probe spacing (run-order.ts, probeSpacing). */
+export function spacingOf(s: Segment, spacing: number): number {
+  return probeSpacing(s.first, s.last, s.count, spacing);
 }
 
 /** How many of a run's probes were surely sent in (from, to]. */
@@ -115,111 +124,22 @@ export function surelyBefore(s: Segment, from: number, before: number, spacing: 
   return Math.max(0, Math.min(kMax, c) - Math.max(kMin, 1) + 1);
 }
 
-/**
- * The n-th smallest (0-based) of `values`, reordering them (Hoare's selection): a statistical bound asks
- * for one order statistic of a few hundred probe times per lag, and sorting them all cost most of a measure.
- */
-export function nthSmallest(values: number[], n: number): number {
+/** First index of a list ordered by `last` whose last probe is after t. */
+function firstEndingAfter(list: readonly Segment[], t: number): number {
   let lo = 0;
-  let hi = values.length - 1;
+  let hi = list.length;
   while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((values[i] as number) < pivot) i++;
-      while ((values[j] as number) > pivot) j--;
-      if (i <= j) {
-        const t = values[i] as number;
-        values[i++] = values[j] as number;
-        values[j--] = t;
-      }
-    }
-    if (n <= j) hi = j;
-    else if (n >= i) lo = i;
-    else break;
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as Segment).last <= t) lo = mid + 1;
+    else hi = mid;
   }
-  return values[n] as number;
-}
-
-/** How far from its starting point a statistical bound looks: requests beyond it are not counted (safe side). */
-const HORIZON_MS = 10 * 60_000;
-
-/**
- * The earliest time by which at least `needed` requests sent after `from` provably went to a destination
- * other than `isTarget`'s; undefined when the node's requests never add up to that (within the horizon).
- */
-export function elsewhereAfter(index: RoutedRequests, from: number, needed: number, isTarget: (to: string | undefined) => boolean): number | undefined {
-  // Runs in order of their last probe, until their whole counts reach `needed` (by the last of them, that
-  // many surely went elsewhere): the answer is no later, and runs ending after it can only make it earlier,
-  // so leaving them out stays on the safe side and keeps the search to a handful of runs.
-  const candidates: Segment[] = [];
-  let latest = -Infinity;
-  let whole = 0;
-  for (let i = upperIndex(index.byLast, from, 'last'); i < index.byLast.length && whole < needed; i++) {
-    const s = index.byLast[i] as Segment;
-    // Runs end in order: past the horizon nothing more is counted (a long one reaching back in is left out).
-    if (s.last > from + HORIZON_MS) break;
-    if (isTarget(s.to)) continue;
-    candidates.push(s);
-    latest = Math.max(latest, s.last);
-    whole += s.first > from ? s.count : 1;
-  }
-  if (!Number.isFinite(latest)) return undefined;
-  // Each probe surely after `from` at the latest its run's spacing allows; the needed-th of them is the
-  // first time by which `needed` surely went elsewhere (what surelyAfter counts, without searching).
-  const times: number[] = [];
-  for (const s of candidates) {
-    const c = s.count;
-    const sp = spacingOf(s, index.spacing);
-    for (let k = c; k >= 1; k--) {
-      const earliest = k === c ? s.last : s.first + (k - 1) * sp;
-      if (earliest <= from) break;
-      times.push(k === 1 ? s.first : s.last - (c - k) * sp);
-    }
-  }
-  if (times.length < needed) return undefined;
-  return Math.ceil(nthSmallest(times, needed - 1));
-}
-
-/**
- * The latest time such that at least `needed` requests sent from then until before `before` provably went
- * elsewhere; undefined when there were not that many (within the horizon).
- */
-export function elsewhereBefore(index: RoutedRequests, before: number, needed: number, isTarget: (to: string | undefined) => boolean): number | undefined {
-  // Runs latest first, until their whole counts reach `needed` (as in elsewhereAfter, mirrored).
-  const candidates: Segment[] = [];
-  let earliest = Infinity;
-  let whole = 0;
-  for (let i = upperIndex(index.byFirst, before - 1e-9, 'first') - 1; i >= 0 && whole < needed; i--) {
-    const s = index.byFirst[i] as Segment;
-    if (s.first >= before || s.last < before - HORIZON_MS || isTarget(s.to)) continue;
-    if (s.first < before - HORIZON_MS) break;
-    candidates.push(s);
-    earliest = Math.min(earliest, s.first);
-    whole += s.last < before ? s.count : 1;
-  }
-  if (!Number.isFinite(earliest)) return undefined;
-  // Each probe surely sent before `before` at the earliest its run's spacing allows; the needed-th latest
-  // of them is the latest start from which `needed` surely went elsewhere (what surelyBefore counts).
-  const times: number[] = [];
-  for (const s of candidates) {
-    const c = s.count;
-    const sp = spacingOf(s, index.spacing);
-    for (let k = 1; k <= c; k++) {
-      const latest = k === 1 ? s.first : s.last - (c - k) * sp;
-      if (latest >= before) break;
-      times.push(k === c ? s.last : s.first + (k - 1) * sp);
-    }
-  }
-  if (times.length < needed) return undefined;
-  return Math.floor(nthSmallest(times, times.length - needed));
+  return lo;
 }
 
 /** The last failed request with no known destination sent in (after, until]. */
 export function lastUnattributedFailure(index: RoutedRequests, after: number, until: number): number | undefined {
   let latest: number | undefined;
-  for (let i = upperIndex(index.unattributed, after, 'last'); i < index.unattributed.length; i++) {
+  for (let i = firstEndingAfter(index.unattributed, after); i < index.unattributed.length; i++) {
     const s = index.unattributed[i] as Segment;
     if (s.first > until) continue;
     const t = Math.min(s.last, until);
