@@ -57,6 +57,10 @@ describe('live page on an unreachable cluster', () => {
       expect(text).toContain(`cannot reach https://127.0.0.1:${port} (ECONNREFUSED)`);
       expect(text).toMatch(/What to do: Check that the cluster is running/);
       expect(text).toContain(`Watching https://127.0.0.1:${port}, namespace shop`);
+      // The empty page's example names the namespace watched, not `default`.
+      const empty = await page.getByTestId('empty-state').innerText();
+      expect(empty).toContain('kubectl -n shop set image');
+      expect(empty).not.toContain('-n default');
       // No agent either: said as such, and the probe pill is not green.
       await page.getByTestId('no-agents').waitFor();
       expect(await page.getByTestId('connection').innerText()).toMatch(/probe waiting/);

@@ -43,6 +43,8 @@ export interface SourceStatus {
   detail?: string;
   /** Set while degraded for a reason a person must act on (the cluster cannot be reached, refuses the credentials, ...). */
   problem?: SourceProblem;
+  /** What a cluster source watches: one namespace, or all (`namespace` absent), so the page can name it. */
+  watching?: { namespace?: string };
 }
 
 export type SubscribeAck =

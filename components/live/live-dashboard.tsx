@@ -39,6 +39,7 @@ export function LiveDashboard() {
     router.replace(q.size > 0 ? `${pathname}?${q.toString()}` : pathname);
   };
   const rollouts = data.selection.deployment?.rollouts ?? [];
+  const watchedNamespace = stream.sources.find((s) => s.watching)?.watching?.namespace;
   return (
     <main className="page">
       <header className="page-header">
@@ -61,7 +62,7 @@ export function LiveDashboard() {
       {data.model && data.report ? (
         <RolloutView selection={data.selection} report={data.report} model={data.model} exportName={`cutover-${data.report.id}`} />
       ) : (
-        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} lab={lab.lab} />
+        <EmptyState {...(data.selection.deployment ? { deployment: `${data.selection.deployment.track.namespace}/${data.selection.deployment.track.name}` } : {})} namespace={namespace} hasDeployments={data.selection.deployments.length > 0} lab={lab.lab} {...(watchedNamespace ? { watched: watchedNamespace } : {})} />
       )}
       <div className="columns">
         <section>

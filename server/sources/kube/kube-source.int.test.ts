@@ -36,6 +36,8 @@ async function watching(options: Partial<KubeSourceOptions> = {}, bookmarkInterv
   const events: CutoverEvent[] = [];
   server.hub.subscribe((event) => events.push(event));
   await vi.waitFor(async () => expect((await health(server.url))?.state).toBe('live'), { timeout: 10_000, interval: 50 });
+  // The status names the namespace watched, so the page can say which (not 'default' when it is another).
+  expect((await health(server.url))?.watching).toEqual(options.namespace === undefined ? { namespace: 'demo' } : { namespace: options.namespace });
   await vi.waitFor(() => expect(api.openWatchCount()).toBe(KINDS.length), { timeout: 10_000, interval: 20 });
   return { api, server, events };
 }

@@ -96,6 +96,7 @@ export class KubeSource implements Source {
     } else if (this.kinds.length === WATCHED_RESOURCES.length && this.kinds.every((k) => k.listed)) {
       status = { name: this.name, state: 'live', detail: this.describeTarget() };
     } else status = { name: this.name, state: 'connecting' };
+    status.watching = this.options.namespace !== undefined ? { namespace: this.options.namespace } : {};
     const key = JSON.stringify(status);
     if (key === this.lastStatus) return;
     this.lastStatus = key;
