@@ -12,7 +12,7 @@ export function AdviceList({ advice, checks }: { advice: readonly Advice[]; chec
         <ul>
           {advice.map((a, i) => (
             <li key={`${a.check}-${i}`} className={`advice-${a.severity}`}>
-              <span className={`pill ${a.severity === 'fail' ? 'bad' : 'warn'}`}>{a.severity}</span> {a.text}
+              <span className={`pill ${a.severity === 'fail' ? 'bad' : a.severity === 'ok' ? 'ok' : 'warn'}`}>{a.severity}</span> {a.text}
             </li>
           ))}
         </ul>

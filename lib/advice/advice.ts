@@ -4,8 +4,9 @@ import type { RolloutMeasurements } from '../measure/measure-rollout';
 import type { MitigationCheck } from './mitigation-check';
 
 export interface Advice {
-  check: MitigationCheck['id'] | 'dropped-requests' | 'conntrack-tail';
-  severity: 'warn' | 'fail';
+  check: MitigationCheck['id'] | 'dropped-requests' | 'conntrack-tail' | 'removed-first';
+  /** `ok`: a mitigation in place, with the effect this rollout measured (nothing to change). */
+  severity: 'ok' | 'warn' | 'fail';
   /** One sentence with the measured numbers and the settings that would have covered them. */
   text: string;
 }
@@ -33,7 +34,8 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
         const lagHi = num(c.numbers.maxRemovalLagHiMs);
         const sleep = Math.ceil(lagHi / 1000 + 1);
         const grace = Math.max(graceS, sleep + graceS - preStopS, sleep + 1);
-        const sleeps = `preStop ${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}`;
+        const outFirst = c.numbers.outOfServiceBeforeDeletionMs;
+        const sleeps = `${typeof outFirst === 'number' ? `it was deleted ${s(outFirst)} after leaving the Service and ` : ''}preStop ${preStopS > 0 ? `sleeps ${preStopS} s` : 'does not sleep'}`;
         const evidence = c.numbers.evidence === 'node-rules' ? "its rules" : 'requests';
         const failedOnNode = m.dropped.byNode.find((x) => x.node === c.numbers.node)?.count.value ?? 0;
         const tailOnNode = m.conntrackTail.byNode.find((x) => x.node === c.numbers.node)?.count.value ?? 0;
@@ -98,6 +100,8 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
       }
     }
   }
+  const first = removedFirstAdvice(m, dropped);
+  if (first) out.push(first);
   for (const tail of m.conntrackTail.byNode) {
     if (tail.count.value === 0) continue;
     const after = tail.rulesCorrectAt !== undefined ? ` ${s(tail.firstAt - tail.rulesCorrectAt)}–${s(tail.lastAt - tail.rulesCorrectAt)} after its rules no longer routed to the old pods` : ' through conntrack entries older than the connections';
@@ -115,4 +119,27 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
     });
   }
   return out;
+}
+
+/**
+ * What taking pods out of the Service before deleting them bought, when every node had cleared each pod
+ * before its deletion: the shortest wait used against the longest wait needed (the last node's all-clear).
+ * A pod deleted before its last node cleared fails the preStop check instead, which names it.
+ */
+function removedFirstAdvice(m: Measured, dropped: number): Advice | undefined {
+  const measured = m.removedFirst.filter((r) => r.deletedAt !== undefined && r.neededMs !== undefined && r.last !== undefined);
+  if (measured.length === 0 || measured.some((r) => (r.neededMs ?? 0) > r.waitedMs)) return undefined;
+  const shortest = measured.reduce((a, b) => (b.waitedMs < a.waitedMs ? b : a));
+  const slowest = measured.reduce((a, b) => ((b.neededMs ?? 0) > (a.neededMs ?? 0) ? b : a));
+  const last = slowest.last;
+  if (!last) return undefined;
+  const margin = Math.min(...measured.map((r) => r.waitedMs - (r.neededMs ?? 0)));
+  const afterSigterm = m.stale.afterSigterm.value;
+  return {
+    check: 'removed-first',
+    severity: 'ok',
+    text:
+      `${n(measured.length, 'pod')} left the Service before deletion (the shortest wait ${s(shortest.waitedMs)}); the last node to stop sending to one was ${last.node}, ${s(last.lag.value)} after ${slowest.pod} left (up to ${s(slowest.neededMs ?? 0)}, from ${last.evidence === 'node-rules' ? 'its rules' : 'requests'}), so every pod was deleted with ${s(margin)} to spare: ` +
+      `${n(m.stale.afterEndpointRemoval.value, 'request')} still reached pods after they left the endpoints and were served, ${n(afterSigterm, 'request')} after SIGTERM, ${n(dropped, 'request')} failed. A script needs to wait ≥ ${Math.ceil((slowest.neededMs ?? 0) / 1000)} s here`,
+  };
 }

@@ -1,7 +1,7 @@
 import { hasReadinessProbe, preStopSleepSeconds } from '../kube/slim-container';
 import { isSingleton, resolveIntOrPercent, type SlimDeployment } from '../kube/slim-deployment';
 import type { PodView } from '../measure/deployment-view';
-import { worstLag } from '../measure/measure-lags';
+import { type PodNodeLag, worstLag } from '../measure/measure-lags';
 import type { RolloutMeasurements } from '../measure/measure-rollout';
 
 export type CheckId =
@@ -48,14 +48,22 @@ export function mitigationChecks(m: Measured, d: SlimDeployment | undefined, pod
   // drained or died. Failures after a node's rules were already correct are conntrack tail, with their
   // own remedy, not a reason to sleep longer. Under Recreate the old pod goes before the new one is
   // ready: a sleep only delays that gap, so the check does not apply.
-  const needMs = worstRemoval ? (Number.isFinite(worstRemoval.lag.hi) ? worstRemoval.lag.hi : worstRemoval.lag.value) : 0;
+  // A pod taken out of the Service before its deletion (removedFirst) kept serving that long as well: its
+  // lags are covered by that wait plus the sleep. Any other pod has the sleep alone.
+  const waited = new Map(m.removedFirst.map((r) => [r.pod, r.waitedMs]));
+  const coverMs = (l: PodNodeLag) => preStopMs + (waited.get(l.pod) ?? 0);
+  const needOf = (l: PodNodeLag) => (Number.isFinite(l.lag.hi) ? l.lag.hi : l.lag.value);
+  const uncovered = worstLag(m.removalLags.filter((l) => needOf(l) > coverMs(l)));
+  const named = uncovered ?? worstRemoval;
   const removalNumbers: Record<string, number | string> = { preStopSleepMs: preStopMs };
-  if (worstRemoval) {
-    Object.assign(removalNumbers, { maxRemovalLagMs: worstRemoval.lag.value, maxRemovalLagHiMs: needMs, node: worstRemoval.node, pod: worstRemoval.pod, evidence: worstRemoval.evidence });
-    if (!Number.isFinite(worstRemoval.lag.hi)) removalNumbers.removalLagUnbounded = 'true';
+  if (named) {
+    Object.assign(removalNumbers, { maxRemovalLagMs: named.lag.value, maxRemovalLagHiMs: needOf(named), node: named.node, pod: named.pod, evidence: named.evidence });
+    if (!Number.isFinite(named.lag.hi)) removalNumbers.removalLagUnbounded = 'true';
+    const out = waited.get(named.pod);
+    if (out !== undefined) removalNumbers.outOfServiceBeforeDeletionMs = out;
   }
   if (d.strategy.type === 'Recreate') removalNumbers.strategy = 'Recreate';
-  checks.push({ id: 'preStop-covers-removal-lag', status: !worstRemoval || d.strategy.type === 'Recreate' ? 'unknown' : preStopMs >= needMs ? 'ok' : 'fail', numbers: removalNumbers });
+  checks.push({ id: 'preStop-covers-removal-lag', status: !worstRemoval || d.strategy.type === 'Recreate' ? 'unknown' : uncovered ? 'fail' : 'ok', numbers: removalNumbers });
   const graceNumbers: Record<string, number | string> = { gracePeriodMs: graceMs, preStopSleepMs: preStopMs };
   if (drain !== undefined) graceNumbers.observedDrainMs = drain;
   checks.push({ id: 'grace-covers-preStop-and-drain', status: graceMs > preStopMs + (drain ?? 0) ? 'ok' : 'fail', numbers: graceNumbers });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioBuilder } from '../testing/scenario-builder';
 import { DeploymentScope } from './deployment-scope';
+import { slimPod } from '../kube/slim-pod';
 import type { CutoverEvent } from './event-schema';
 
 const v1 = { revision: 1, template: 'v1' };
@@ -44,5 +45,16 @@ describe('DeploymentScope', () => {
     const scope = new DeploymentScope('demo', 'api');
     const pods = events.filter((e) => scope.admit(e) && e.type === 'object' && e.object.kind === 'Pod').map(describeEvent);
     expect(pods).toEqual(['Pod demo/api-cccc333-x', 'Pod demo/api-cccc333-x']);
+  });
+
+  it('keeps a pod its ReplicaSet released (relabelled out of the selector, owner removed) until it is gone', () => {
+    const pod = slimPod({ metadata: { name: 'web-aaaa111-x', namespace: 'demo', uid: 'uid-web-aaaa111-x', labels: { 'cutover.dev/out-of-service': 'true' } }, spec: { nodeName: 'node-a', containers: [{ name: 'app' }] }, status: { phase: 'Running' } });
+    const released: CutoverEvent = { type: 'object', seq: 1000, at: 1_800_000_000_045, action: 'modified', object: pod };
+    const stranger: CutoverEvent = { type: 'object', seq: 1001, at: 1_800_000_000_046, action: 'modified', object: { ...pod, meta: { ...pod.meta, uid: 'uid-other', name: 'other' } } };
+    const scope = new DeploymentScope('demo', 'web');
+    const mine = deploymentEvents('demo', 'web', 'aaaa111');
+    const ordered = [...mine.slice(0, 5), released, stranger, ...mine.slice(5)];
+    const pods = ordered.filter((e) => scope.admit(e) && e.type === 'object' && e.object.kind === 'Pod').map((e) => (e.type === 'object' ? `${e.action} ${e.object.meta.name}` : ''));
+    expect(pods).toEqual(['added web-aaaa111-x', 'modified web-aaaa111-x', 'deleted web-aaaa111-x']);
   });
 });

@@ -10,6 +10,8 @@ import type { CutoverEvent } from './event-schema';
 export class DeploymentScope {
   private readonly replicaSets = new Set<string>();
   private readonly pods = new Set<string>();
+  /** Uids of pods once owned: a pod relabelled out of its ReplicaSet is released (no owner) but still ours. */
+  private readonly podUids = new Set<string>();
   private readonly services = new Set<string>();
 
   constructor(
@@ -32,8 +34,11 @@ export class DeploymentScope {
         return mine;
       }
       case 'Pod': {
-        const mine = meta.owner?.kind === 'ReplicaSet' && this.replicaSets.has(meta.owner.uid);
-        if (mine) this.pods.add(meta.name);
+        const mine = (meta.owner?.kind === 'ReplicaSet' && this.replicaSets.has(meta.owner.uid)) || this.podUids.has(meta.uid);
+        if (mine) {
+          this.pods.add(meta.name);
+          this.podUids.add(meta.uid);
+        }
         return mine;
       }
       case 'EndpointSlice': {

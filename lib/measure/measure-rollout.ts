@@ -22,6 +22,7 @@ import { conntrackTail, droppedRequests, type ConntrackTail, type DroppedRequest
 import { StaleCollector, type StaleResponses } from './measure-stale';
 import { mitigationChecks, type MitigationCheck } from '../advice/mitigation-check';
 import { adviceFor, type Advice } from '../advice/advice';
+import { removedFirst, type RemovedFirst } from './removed-first';
 
 /** The measurements table of DESIGN.md for one rollout; every time in ms, every figure with its bound. */
 export interface RolloutMeasurements {
@@ -40,6 +41,8 @@ export interface RolloutMeasurements {
   conntrackTail: ConntrackTail;
   /** Spans with no ready endpoint of the Deployment, and the requests dropped in them. */
   noReadyEndpoint: { totalMs: number; spans: Span[]; dropped: Bound };
+  /** Pods taken out of the Service before their deletion, with each node's all-clear for them. */
+  removedFirst: RemovedFirst[];
   /** Only for a Deployment of one replica or annotated `cutover.dev/singleton: "true"`. */
   singleton?: SingletonViolation;
   mitigation: MitigationCheck[];
@@ -81,6 +84,7 @@ export function measureRollout(state: FoldState, d: DeploymentRollouts, rollout:
     stale: staleC.result(),
     dropped: droppedRequests(failed, [window]),
     conntrackTail: conntrackTail(failed, removals, window),
+    removedFirst: removedFirst(rollout, pods, removals),
     noReadyEndpoint: { totalMs: totalLength(noReady), spans: noReady, dropped: droppedInGap },
     spansGap: rollout.gaps.length > 0,
   };

@@ -40,6 +40,17 @@ export interface NodeFigures {
   conntrackTail: Bound;
 }
 
+export interface RemovedFirstFigure {
+  pod: string;
+  leftAtMs: number;
+  deletedAtMs: number | null;
+  waitedMs: number;
+  /** The last node's all-clear after the pod left (upper end of its bound); null when no node's lag was measured. */
+  neededMs: number | null;
+  lastNode: string | null;
+  nodes: Array<{ node: string; allClearAtMs: number; lagMs: Bound; evidence: LagEvidence }>;
+}
+
 export interface RolloutReport {
   id: string;
   deployment: { namespace: string; name: string };
@@ -63,6 +74,8 @@ export interface RolloutReport {
     conntrackTail: { total: Bound; byNode: Array<{ node: string; count: Bound; firstAtMs: number; lastAtMs: number; rulesCorrectAtMs: number | null }> };
     noReadyEndpoint: { totalMs: number; dropped: Bound };
     singletonViolation: { dataPlaneMs: Bound; controlPlaneMs: Bound } | null;
+    /** Pods taken out of the Service before their deletion: each node's all-clear, the wait used and the one needed. */
+    removedFirst: RemovedFirstFigure[];
   };
   nodes: NodeFigures[];
   lags: { add: LagFigure[]; removal: LagFigure[] };
@@ -151,6 +164,15 @@ export function rolloutReport(m: RolloutMeasurements): RolloutReport {
       },
       noReadyEndpoint: { totalMs: m.noReadyEndpoint.totalMs, dropped: m.noReadyEndpoint.dropped },
       singletonViolation: m.singleton ? { dataPlaneMs: m.singleton.dataPlane, controlPlaneMs: m.singleton.controlPlane } : null,
+      removedFirst: m.removedFirst.map((r) => ({
+        pod: r.pod,
+        leftAtMs: r.leftAt,
+        deletedAtMs: r.deletedAt ?? null,
+        waitedMs: r.waitedMs,
+        neededMs: r.neededMs ?? null,
+        lastNode: r.last?.node ?? null,
+        nodes: r.nodes.map((n) => ({ node: n.node, allClearAtMs: n.at, lagMs: n.lag, evidence: n.evidence })),
+      })),
     },
     nodes: nodeFigures(m),
     lags: { add: m.addLags.map(lagFigure), removal: m.removalLags.map(lagFigure) },

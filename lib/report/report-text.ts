@@ -94,6 +94,13 @@ export function formatReportText(report: Report): string {
         out.push(`    ${n.node}: overlap ${n.dataPlaneOverlapMs ? formatDuration(n.dataPlaneOverlapMs) : '—'}, add lag ${n.worstAddLag ? formatDuration(n.worstAddLag.lagMs) : '—'}, removal lag ${n.worstRemovalLag ? formatDuration(n.worstRemovalLag.lagMs) : '—'}, dropped ${formatCount(n.dropped)}`);
       }
     }
+    if (r.measurements.removedFirst.length > 0) {
+      out.push('  taken out of the Service before deletion (each node\'s all-clear after the pod left):');
+      for (const p of r.measurements.removedFirst) {
+        const clears = p.nodes.map((n) => `${n.node} ${seconds(n.allClearAtMs - p.leftAtMs)}`).join(', ');
+        out.push(`    ${p.pod}: ${clears || 'no node measured'}; waited ${seconds(p.waitedMs)}${p.neededMs !== null ? `, needed ${seconds(p.neededMs)} (${p.lastNode ?? '?'})` : ''}`);
+      }
+    }
     const failed = r.mitigation.filter((c) => c.status === 'fail');
     if (failed.length > 0) out.push(`  checks failed: ${failed.map((c) => c.id).join(', ')}`);
     for (const advice of r.advice) out.push(`  advice: ${advice.text}`);

@@ -29,7 +29,8 @@ export function historyRow(source: HistorySource, r: RolloutReport): HistoryRow 
       ? { direction: worst.direction, ms: worst.lag.lagMs.value, hiUnknown: worst.lag.lagMs.hi === null || !Number.isFinite(worst.lag.lagMs.hi), node: worst.lag.node, pod: worst.lag.pod }
       : null,
     failedChecks: r.mitigation.filter((c) => c.status === 'fail').map((c) => c.id),
-    advice: r.advice.length,
+    // What to change: a mitigation's measured effect (`ok`) is not advice to act on.
+    advice: r.advice.filter((a) => a.severity !== 'ok').length,
   };
 }
 

@@ -7,6 +7,7 @@ import { requestPodDeletion } from './cluster/pod-deletion';
 import { DeploymentController } from './controllers/deployment-controller';
 import { EndpointSliceController } from './controllers/endpoint-slice-controller';
 import { GarbageCollector } from './controllers/garbage-collector';
+import { relabelFirstDeleter } from './controllers/relabel-first';
 import { ReplicaSetController } from './controllers/replica-set-controller';
 import { Scheduler } from './controllers/scheduler';
 import { DataPlane } from './data-plane/data-plane';
@@ -15,7 +16,7 @@ import { Kubelet } from './kubelet/kubelet';
 import { type PodRuntime, realPodRuntime } from './kubelet/pod-runtime';
 import type { PodLifecycleListener } from './kubelet/pod-worker';
 import { LabClock } from './lab-clock';
-import { deploymentManifest, nodeManifests, rolloutPatch, serviceManifest } from './scenarios/scenario-manifests';
+import { deploymentManifest, nodeManifests, rolloutPatch, serviceManifest, serviceSelector } from './scenarios/scenario-manifests';
 import { loadScenario } from './scenarios/scenario-loader';
 import type { Scenario } from './scenarios/scenario-schema';
 
@@ -87,7 +88,11 @@ export class LabCluster {
             loadBalancer: scenario.loadBalancer,
             service: { namespace: scenario.namespace, name: scenario.deployment.name },
           });
-    const deletePod = (namespace: string | undefined, name: string) => void requestPodDeletion(this.store, this.clock, namespace, name);
+    const deleteNow = (namespace: string | undefined, name: string) => void requestPodDeletion(this.store, this.clock, namespace, name);
+    const relabelFirst = scenario.deployment.relabelFirst;
+    const deletePod = relabelFirst
+      ? relabelFirstDeleter({ store: this.store, clock: this.clock, serviceSelector: serviceSelector(scenario), waitMs: relabelFirst.waitSeconds * 1000, deletePod: deleteNow })
+      : deleteNow;
     const replicaSets = new ReplicaSetController(this.store, this.clock, deletePod);
     const controllers = [new Scheduler(this.store, () => this.clock.now()), replicaSets, new DeploymentController(this.store, this.clock), new EndpointSliceController(this.store), new GarbageCollector(this.store, deletePod)];
     for (const c of controllers) this.stoppers.push(() => c.stop());

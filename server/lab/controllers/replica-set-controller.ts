@@ -61,9 +61,11 @@ export class ReplicaSetController {
 
   private syncReplicaSet(rs: ReplicaSet, allPods: readonly Pod[]): void {
     const selector = selectorFromMatchLabels(rs.spec.selector.matchLabels ?? {});
-    const owned = allPods.filter(
-      (pod) => pod.metadata.namespace === rs.metadata.namespace && controllerOf(pod)?.uid === rs.metadata.uid && matchesLabels(selector, pod.metadata.labels),
-    );
+    const controlled = allPods.filter((pod) => pod.metadata.namespace === rs.metadata.namespace && controllerOf(pod)?.uid === rs.metadata.uid);
+    const owned = controlled.filter((pod) => matchesLabels(selector, pod.metadata.labels));
+    // A pod relabelled out of the selector is released (its ownerReference removed), as the real
+    // controller's ClaimPods does: it no longer counts, and the ReplicaSet's deletion no longer takes it along.
+    for (const pod of controlled) if (!owned.includes(pod)) this.release(pod, rs);
     const active = owned.filter(isPodActive);
     const want = rs.spec.replicas ?? 1;
     if (active.length < want) {
@@ -94,6 +96,14 @@ export class ReplicaSetController {
       const fresh = this.store.get(REPLICA_SETS, rs.metadata.namespace, rs.metadata.name) as ReplicaSet;
       this.store.update(REPLICA_SETS, { ...fresh, status }, { expectResourceVersion: rs.metadata.resourceVersion });
     }
+  }
+
+  private release(pod: Pod, rs: ReplicaSet): void {
+    const current = this.store.tryGet(PODS, pod.metadata.namespace, pod.metadata.name) as Pod | undefined;
+    if (!current || current.metadata.uid !== pod.metadata.uid) return;
+    const ownerReferences = (current.metadata.ownerReferences ?? []).filter((o) => o.uid !== rs.metadata.uid);
+    const { ownerReferences: _dropped, ...metadata } = current.metadata;
+    this.store.update(PODS, { ...current, metadata: ownerReferences.length > 0 ? { ...metadata, ownerReferences } : metadata });
   }
 
   private createPod(rs: ReplicaSet): void {

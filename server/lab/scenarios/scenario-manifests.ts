@@ -21,13 +21,18 @@ export function nodeManifests(scenario: Scenario): Manifest[] {
   }));
 }
 
+/** The labels the scenario's Service selects its pods by. */
+export function serviceSelector(scenario: Scenario): Record<string, string> {
+  return { app: scenario.deployment.name };
+}
+
 export function serviceManifest(scenario: Scenario): Manifest {
   const app = scenario.deployment.name;
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: app, namespace: scenario.namespace, labels: { app } },
-    spec: { type: 'ClusterIP', selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    spec: { type: 'ClusterIP', selector: serviceSelector(scenario), ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
   };
 }
 

@@ -66,6 +66,12 @@ export const preStopSchema = z.object({ style: z.enum(['sleep', 'exec']).default
 export const shutdownSchema = z.enum(['immediate', 'serve-until-kill', 'drain']);
 export type ShutdownBehaviour = z.infer<typeof shutdownSchema>;
 
+/**
+ * Take a pod out of the Service before deleting it: a deletion the controllers ask for first removes the
+ * Service's selector labels from the pod, and the DELETE follows `waitSeconds` later (a script's fixed wait).
+ */
+export const relabelFirstSchema = z.object({ waitSeconds: z.number().nonnegative() }).strict();
+
 export const deploymentSchema = z
   .object({
     name: z.string().default('web'),
@@ -81,6 +87,7 @@ export const deploymentSchema = z
     shutdown: shutdownSchema.default('immediate'),
     /** How long the app takes after start before /healthz answers 200. */
     startupMs: ms.default(0),
+    relabelFirst: relabelFirstSchema.optional(),
   })
   .strict();
 
