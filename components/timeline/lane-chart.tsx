@@ -6,7 +6,7 @@ import type { Gap } from '../../lib/fold/fold-types';
 import type { Span } from '../../lib/measure/intervals';
 import type { OverlapBands } from '../../lib/views/timeline-model';
 import { CursorLine } from './cursor-line';
-import { AXIS_HEIGHT, LANE_MARGIN } from './lane-layout';
+import { AXIS_HEIGHT, useLaneLayout } from './lane-layout';
 import { formatTickOffset, offsetTicks } from '../../lib/views/time-ticks';
 
 export interface LaneFrame {
@@ -28,14 +28,17 @@ interface LaneChartProps {
   children?: ReactNode;
   /** Before the lines/layers (e.g. a recharts YAxis); children come after the bands. */
   axes?: ReactNode;
+  /** What the lane shows, for screen readers (the chart is an image to them). */
+  label: string;
 }
 
 /**
  * One lane of the timeline: a recharts chart with the shared time axis, the overlap bands, source gaps,
  * the rollout edges and the cursor. What the lane shows goes in as children (recharts series or layers).
  */
-export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0, 1], children, axes }: LaneChartProps) {
+export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0, 1], children, axes, label }: LaneChartProps) {
   const id = useId().replace(/:/g, '');
+  const { margin } = useLaneLayout();
   const { view, bands } = frame;
   const rows = data ?? [{ at: view.from, z: 0 }, { at: view.to, z: 0 }];
   const ticks = showAxis ? offsetTicks(view, frame.origin) : [];
@@ -46,7 +49,11 @@ export function LaneChart({ frame, height, showAxis = false, data, yDomain = [0,
       style={{ width: '100%', height }}
       data={rows as object[]}
       // The axis's own height is added below the margin by recharts.
-      margin={LANE_MARGIN}
+      margin={margin}
+      // Mouse-driven lanes with their own tips: recharts' keyboard layer would add a tab stop that does nothing.
+      accessibilityLayer={false}
+      role="img"
+      aria-label={label}
     >
       <defs>
         <pattern id={`gap-${id}`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">

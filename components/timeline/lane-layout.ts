@@ -1,6 +1,16 @@
-/** Every lane shares these margins, so their x axes line up to the pixel. */
-export const LANE_MARGIN = { left: 190, right: 28, top: 6, bottom: 6 } as const;
+'use client';
+
+import { createContext, useContext } from 'react';
+import { type LaneLayout, laneLayout } from '../../lib/views/lane-layout';
+
 export const AXIS_HEIGHT = 26;
+
+/** The timeline's lane layout (margins, stacked labels), given by the timeline for its width. */
+export const LaneLayoutContext = createContext<LaneLayout>(laneLayout(0));
+
+export function useLaneLayout(): LaneLayout {
+  return useContext(LaneLayoutContext);
+}
 
 /** Row height for n rows: roomy for a few pods, dense for hundreds (the lane then scrolls). */
 export function rowHeight(rows: number): number {

@@ -1,32 +1,27 @@
 'use client';
 
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { usePlotArea } from 'recharts';
 import type { Span } from '../../lib/measure/intervals';
-import type { MarkerKind, TimelineMarker } from '../../lib/views/timeline-markers';
+import { MARKER_GLYPH, glyphGroups } from '../../lib/views/marker-glyphs';
+import type { TimelineMarker } from '../../lib/views/timeline-markers';
 import { HoverTip, type Tip } from './hover-tip';
 import { LaneChart, type LaneFrame } from './lane-chart';
 import { LaneTitle } from './lane-title';
 import { PlotHit, type PlotPointer } from './plot-hit';
-import { formatClock, formatOffset, xOf } from './time-format';
+import { useLaneLayout } from './lane-layout';
+import { formatClock, formatOffset } from './time-format';
 
-/** Shapes, not only colours, tell marker kinds apart. */
-const GLYPH: Record<MarkerKind, string> = {
-  'rollout-start': '▶',
-  'rollout-end': '■',
-  deletion: '✕',
-  'endpoint-ready': '▲',
-  'endpoint-unready': '▼',
-  user: '◆',
-};
+const GLYPH = MARKER_GLYPH;
 
+/** Markers that would overlap are drawn as one group with counts per kind (see glyphGroups). */
 const GlyphsAt = memo(function GlyphsAt({ markers, view, plotX, plotY, plotWidth, plotHeight }: { markers: readonly TimelineMarker[]; view: Span; plotX: number; plotY: number; plotWidth: number; plotHeight: number }) {
-  const plot = { x: plotX, y: plotY, width: plotWidth, height: plotHeight };
+  const groups = useMemo(() => glyphGroups(markers, view, { x: plotX, width: plotWidth }), [markers, view, plotX, plotWidth]);
   return (
     <g>
-      {markers.map((m, i) => (
-        <text key={`${m.kind}-${m.at}-${i}`} x={xOf(m.at, view, plot)} y={plot.y + plot.height / 2} dy="0.35em" textAnchor="middle" fontSize={12} fill="currentColor">
-          {GLYPH[m.kind]}
+      {groups.map((g) => (
+        <text key={`${g.markers[0]?.at}-${g.x}`} className="marker-glyphs" x={g.x} y={plotY + plotHeight / 2} dy="0.35em" fontSize={12} fill="currentColor" data-count={g.markers.length}>
+          {g.text}
         </text>
       ))}
     </g>
@@ -42,6 +37,7 @@ function Glyphs(props: { markers: readonly TimelineMarker[]; view: Span }) {
 /** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
 export const MarkersLane = memo(function MarkersLane({ frame, markers, onSeek, width }: { frame: LaneFrame; markers: readonly TimelineMarker[]; onSeek?: (t: number) => void; width: number }) {
   const [tip, setTip] = useState<Tip | null>(null);
+  const { margin } = useLaneLayout();
   const onMove = (p: PlotPointer) => {
     const tolerance = ((frame.view.to - frame.view.from) / Math.max(1, width)) * 6;
     const near = markers.filter((m) => Math.abs(m.at - p.t) <= tolerance);
@@ -62,7 +58,7 @@ export const MarkersLane = memo(function MarkersLane({ frame, markers, onSeek, w
   return (
     <div className="lane" data-testid="lane-markers">
       <div className="lane-box">
-        <LaneChart frame={frame} height={34}>
+        <LaneChart frame={frame} height={22 + margin.top + margin.bottom} label={`Events: ${markers.length} (rollout start and end, deletions, endpoint changes)`}>
           <LaneTitle title="Events" />
           <Glyphs markers={markers} view={frame.view} />
           <PlotHit view={frame.view} onMove={onMove} onLeave={() => setTip(null)} {...(onSeek ? { onClick: onSeek } : {})} />

@@ -8,7 +8,8 @@ import type { NodeLane } from '../../lib/views/node-lanes';
 import { DROPPED_COLOUR, RULES_CORRECT_COLOUR, revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { HoverTip, type Tip } from './hover-tip';
 import { LaneChart, type LaneFrame } from './lane-chart';
-import { LANE_MARGIN, rowHeight } from './lane-layout';
+import { rowHeight, useLaneLayout } from './lane-layout';
+import { type LaneLayout, labelChars, rowPitch } from '../../lib/views/lane-layout';
 import { fitLabel } from './lane-labels';
 import { PlotHit, type PlotPointer } from './plot-hit';
 import { spansPath } from './span-path';
@@ -26,15 +27,18 @@ function strip(info: RevisionInfo | undefined): { index: number; of: number } {
  * The rows: one path per node and revision at pixel resolution (runs closer than 2 px joined), one for
  * its failures. Memoised on plain values, so moving the cursor re-renders the chart around them, not them.
  */
-const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plotX, plotY, plotWidth }: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number; plotX: number; plotY: number; plotWidth: number }) {
+const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, layout, plotX, plotY, plotWidth }: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number; layout: LaneLayout; plotX: number; plotY: number; plotWidth: number }) {
   const plot = { x: plotX, width: plotWidth };
-  const fontSize = rowH >= 16 ? 12 : 9;
-  const maxChars = Math.floor((LANE_MARGIN.left - 10) / (fontSize * 0.62));
+  const fontSize = layout.stacked ? 10 : rowH >= 16 ? 12 : 9;
+  const maxChars = labelChars(layout, fontSize, plotWidth);
+  const pitch = rowPitch(layout, rowH);
   const inner = rowH * 0.8;
   return (
     <g>
       {lanes.map((lane, i) => {
-        const y = plotY + i * rowH + rowH * 0.1;
+        // Stacked (narrow), the label is a line above the row; else it sits in the left margin.
+        const top = plotY + i * pitch;
+        const y = top + layout.labelHeight + rowH * 0.1;
         // The rollout's drops, as the figures and the lag table count them (the margins may draw more).
         const label = lane.rolloutDropped ? `${lane.node} ✕${lane.rolloutDropped.count}` : lane.node;
         const drops = spansPath(lane.drops, view, plot, y - rowH * 0.05, inner + rowH * 0.1, 3, 1);
@@ -43,7 +47,7 @@ const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plot
         const cx = correctAt !== undefined && correctAt >= view.from && correctAt <= view.to ? xOf(correctAt, view, plot) : undefined;
         return (
           <g key={lane.node} data-node={lane.node}>
-            <text x={plotX - 8} y={y + inner / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
+            <text x={layout.stacked ? plotX : plotX - 8} y={layout.stacked ? top + layout.labelHeight - 2 : y + inner / 2} dy={layout.stacked ? undefined : '0.35em'} textAnchor={layout.stacked ? 'start' : 'end'} fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
               {fitLabel(label, maxChars)}
             </text>
             {lane.revisions.map((track) => {
@@ -64,8 +68,9 @@ const NodeRowsAt = memo(function NodeRowsAt({ lanes, view, revisions, rowH, plot
 
 function NodeRows(props: { lanes: readonly NodeLane[]; view: Span; revisions: readonly RevisionInfo[]; rowH: number }) {
   const plot = usePlotArea();
+  const layout = useLaneLayout();
   if (!plot) return null;
-  return <NodeRowsAt {...props} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
+  return <NodeRowsAt {...props} layout={layout} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
 }
 
 function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: readonly RevisionInfo[]) {
@@ -102,8 +107,10 @@ function describeAt(lane: NodeLane, t: number, tolerance: number, revisions: rea
 export const NodesLane = memo(function NodesLane({ frame, lanes, revisions, onSeek, width, showAxis }: { frame: LaneFrame; lanes: readonly NodeLane[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis: boolean }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const rowH = Math.max(rowHeight(lanes.length), 12);
+  const layout = useLaneLayout();
+  const pitch = rowPitch(layout, rowH);
   const onMove = (p: PlotPointer) => {
-    const lane = lanes[Math.floor(p.py / rowH)];
+    const lane = lanes[Math.floor(p.py / pitch)];
     const tolerance = ((frame.view.to - frame.view.from) / Math.max(1, width)) * 4;
     setTip(lane ? { x: p.boxX, y: p.boxY, content: describeAt(lane, p.t, tolerance, revisions) } : null);
   };
@@ -111,7 +118,7 @@ export const NodesLane = memo(function NodesLane({ frame, lanes, revisions, onSe
   return (
     <div className="lane lane-scroll" data-testid="lane-nodes" style={{ maxHeight: 560 }}>
       <div className="lane-box">
-        <LaneChart frame={frame} height={lanes.length * rowH + LANE_MARGIN.top + LANE_MARGIN.bottom + (showAxis ? 26 : 0)} showAxis={showAxis}>
+        <LaneChart frame={frame} height={lanes.length * pitch + layout.margin.top + layout.margin.bottom + (showAxis ? 26 : 0)} showAxis={showAxis} label={`Nodes: where each of ${lanes.length} node(s) sent its traffic over time, by revision, with dropped requests`}>
           <NodeRows lanes={lanes} view={frame.view} revisions={revisions} rowH={rowH} />
           <PlotHit view={frame.view} onMove={onMove} onLeave={() => setTip(null)} {...(onSeek ? { onClick: onSeek } : {})} />
         </LaneChart>

@@ -9,7 +9,8 @@ import { COVERED_COLOUR, DROPPED_COLOUR, STALE_COLOUR, revisionColour, type Revi
 import { formatMs } from '../../lib/views/headline-figures';
 import { HoverTip, type Tip } from './hover-tip';
 import { LaneChart, type LaneFrame } from './lane-chart';
-import { LANE_MARGIN, rowHeight } from './lane-layout';
+import { rowHeight, useLaneLayout } from './lane-layout';
+import { type LaneLayout, labelChars, rowPitch } from '../../lib/views/lane-layout';
 import { fitLabel } from './lane-labels';
 import { PlotHit, type PlotPointer } from './plot-hit';
 import { formatClock, xOf } from './time-format';
@@ -42,18 +43,21 @@ function phaseStyle(phase: PodPhase, colour: string): { fill: string; fillOpacit
 }
 
 /** Memoised (the cursor moves around it) and drawn at pixel resolution. */
-const PodRowsAt = memo(function PodRowsAt({ bars, view, colourOf, rowH, plotX, plotY, plotWidth }: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number; plotX: number; plotY: number; plotWidth: number }) {
+const PodRowsAt = memo(function PodRowsAt({ bars, view, colourOf, rowH, layout, plotX, plotY, plotWidth }: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number; layout: LaneLayout; plotX: number; plotY: number; plotWidth: number }) {
   const plot = { x: plotX, y: plotY, width: plotWidth };
-  const fontSize = rowH >= 16 ? 12 : 9;
-  const maxChars = Math.floor((LANE_MARGIN.left - 10) / (fontSize * 0.62));
+  const fontSize = layout.stacked ? 10 : rowH >= 16 ? 12 : 9;
+  const maxChars = labelChars(layout, fontSize, plotWidth);
+  const pitch = rowPitch(layout, rowH);
   return (
     <g>
       {bars.map((bar, i) => {
-        const y = plot.y + i * rowH;
+        // Stacked (narrow), the label is a line above the bar; else it sits in the left margin.
+        const top = plot.y + i * pitch;
+        const y = top + layout.labelHeight;
         const colour = colourOf(bar.hash);
         return (
           <g key={bar.uid}>
-            <text x={plot.x - 8} y={y + rowH / 2} dy="0.35em" textAnchor="end" fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
+            <text x={layout.stacked ? plot.x : plot.x - 8} y={layout.stacked ? top + layout.labelHeight - 2 : y + rowH / 2} dy={layout.stacked ? undefined : '0.35em'} textAnchor={layout.stacked ? 'start' : 'end'} fontSize={fontSize} fontFamily="var(--mono)" fill="currentColor">
               {fitLabel(bar.name, maxChars)}
             </text>
             {bar.segments.map((s) => {
@@ -99,8 +103,9 @@ const PodRowsAt = memo(function PodRowsAt({ bars, view, colourOf, rowH, plotX, p
 
 function PodRows(props: { bars: readonly PodBar[]; view: Span; colourOf: (hash: string) => string; rowH: number }) {
   const plot = usePlotArea();
+  const layout = useLaneLayout();
   if (!plot) return null;
-  return <PodRowsAt {...props} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
+  return <PodRowsAt {...props} layout={layout} plotX={plot.x} plotY={plot.y} plotWidth={plot.width} />;
 }
 
 function describeAt(bar: PodBar, t: number, tolerance: number) {
@@ -143,17 +148,19 @@ function describeAt(bar: PodBar, t: number, tolerance: number) {
 export const PodsLane = memo(function PodsLane({ frame, bars, revisions, onSeek, width, showAxis = false }: { frame: LaneFrame; bars: readonly PodBar[]; revisions: readonly RevisionInfo[]; onSeek?: (t: number) => void; width: number; showAxis?: boolean }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const rowH = rowHeight(bars.length);
+  const layout = useLaneLayout();
+  const pitch = rowPitch(layout, rowH);
   const colourOf = useCallback((hash: string) => revisionColour(revisions.find((r) => r.hash === hash)?.colour ?? 0), [revisions]);
-  const height = bars.length * rowH + LANE_MARGIN.top + LANE_MARGIN.bottom;
+  const height = bars.length * pitch + layout.margin.top + layout.margin.bottom;
   const onMove = (p: PlotPointer) => {
-    const bar = bars[Math.floor(p.py / rowH)];
+    const bar = bars[Math.floor(p.py / pitch)];
     const tolerance = ((frame.view.to - frame.view.from) / Math.max(1, width)) * 4;
     setTip(bar ? { x: p.boxX, y: p.boxY, content: describeAt(bar, p.t, tolerance) } : null);
   };
   return (
     <div className="lane lane-scroll" data-testid="lane-pods" style={{ maxHeight: 560 }}>
       <div className="lane-box">
-        <LaneChart frame={frame} height={Math.max(height, 40) + (showAxis ? 26 : 0)} showAxis={showAxis}>
+        <LaneChart frame={frame} height={Math.max(height, 40) + (showAxis ? 26 : 0)} showAxis={showAxis} label={`Pods: ${bars.length}, each pod's phases over time, with dropped and stale requests`}>
           <PodRows bars={bars} view={frame.view} colourOf={colourOf} rowH={rowH} />
           <PlotHit view={frame.view} onMove={onMove} onLeave={() => setTip(null)} {...(onSeek ? { onClick: onSeek } : {})} />
         </LaneChart>

@@ -6,6 +6,7 @@ import type { ReplicaSetSeries } from '../../lib/views/replica-set-history';
 import { desiredKey, readyKey, type ReplicaSetRow } from '../../lib/views/replica-set-rows';
 import { revisionColour, type RevisionInfo } from '../../lib/views/revision-palette';
 import { LaneChart, type LaneFrame } from './lane-chart';
+import { useLaneLayout } from './lane-layout';
 import { LaneTitle } from './lane-title';
 import { formatClock, formatOffset } from './time-format';
 
@@ -36,6 +37,7 @@ function RsTooltip({ active, payload, origin, names }: { active?: boolean; paylo
 /** Desired (dashed) and ready (solid) replicas of each ReplicaSet over time, as exact steps. */
 /** Memoised: the cursor moves through context, so a scrub does not redraw this lane. */
 export const ReplicaSetLane = memo(function ReplicaSetLane({ frame, series, rows, revisions }: { frame: LaneFrame; series: readonly (ReplicaSetSeries & { colour: number })[]; rows: readonly ReplicaSetRow[]; revisions: readonly RevisionInfo[] }) {
+  const { margin } = useLaneLayout();
   let max = 1;
   for (const r of rows) for (const [k, v] of Object.entries(r)) if (k !== 'at' && v > max) max = v;
   const names = new Map<string, string>();
@@ -46,7 +48,7 @@ export const ReplicaSetLane = memo(function ReplicaSetLane({ frame, series, rows
   }
   return (
     <div className="lane" data-testid="lane-replicasets">
-      <LaneChart frame={frame} height={110} data={rows} axes={<YAxis hide domain={[0, max + 0.5]} />}>
+      <LaneChart frame={frame} height={98 + margin.top + margin.bottom} data={rows} axes={<YAxis hide domain={[0, max + 0.5]} />} label={`ReplicaSets: desired and ready replicas of ${series.length} ReplicaSet(s), at most ${max}`}>
         <LaneTitle title="ReplicaSets" detail={`desired ┄ ready ━ (max ${max})`} />
         {series.flatMap((s) => {
           const key = s.templateHash ?? s.uid;

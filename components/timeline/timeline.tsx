@@ -12,6 +12,8 @@ import { PodsLane } from './pods-lane';
 import { ReplicaSetLane } from './replica-set-lane';
 import { TimelineLegend } from './timeline-legend';
 import { useElementWidth } from './use-element-width';
+import { LaneLayoutContext } from './lane-layout';
+import { laneLayout } from '../../lib/views/lane-layout';
 import { type BrushRange, ZoomBrush } from './zoom-brush';
 
 const SAMPLES = 400;
@@ -38,6 +40,7 @@ interface TimelineProps {
 export function Timeline({ model, cursor, onSeek, domain, zoom: shared }: TimelineProps) {
   const box = useRef<HTMLDivElement>(null);
   const width = useElementWidth(box);
+  const layout = useMemo(() => laneLayout(width), [width]);
   const [zoom, setZoom] = useState<{ id: string; range: BrushRange } | null>(null);
   const shown = domain ?? model.window;
   const rows = useMemo(() => replicaSetRows(model.replicaSets, shown), [model.replicaSets, shown]);
@@ -68,9 +71,10 @@ export function Timeline({ model, cursor, onSeek, domain, zoom: shared }: Timeli
   }, [model]);
   return (
     <CursorContext.Provider value={cursor}>
-    <section className="timeline" ref={box} data-testid="timeline" data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
+    <LaneLayoutContext.Provider value={layout}>
+    <section className="timeline" ref={box} data-testid="timeline" data-stacked={layout.stacked} data-rollout={model.rolloutId} data-view-before={origin - view.from} data-view-after={view.to - origin}>
       <TimelineLegend revisions={model.revisions} bands={model.bands} conntrackTail={model.nodes.some((n) => n.conntrackTail?.rulesCorrectAt !== undefined)} />
-      <ZoomBrush samples={samples} revisions={model.revisions} range={range} onChange={onZoom} />
+      <ZoomBrush samples={samples} revisions={model.revisions} range={range} origin={origin} onChange={onZoom} />
       <ReplicaSetLane frame={frame} series={model.replicaSets} rows={rows} revisions={model.revisions} />
       <MarkersLane frame={frame} markers={model.markers} width={width} {...seek} />
       <h3 className="lane-heading">Pods ({model.pods.length})</h3>
@@ -78,6 +82,7 @@ export function Timeline({ model, cursor, onSeek, domain, zoom: shared }: Timeli
       <h3 className="lane-heading">Nodes: where each node&apos;s traffic went ({model.nodes.length})</h3>
       <NodesLane frame={frame} lanes={model.nodes} revisions={model.revisions} width={width} showAxis {...seek} />
     </section>
+    </LaneLayoutContext.Provider>
     </CursorContext.Provider>
   );
 }

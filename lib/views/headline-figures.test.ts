@@ -13,6 +13,8 @@ describe('formatMs', () => {
     [1234, '1.23 s'],
     [12_345, '12.3 s'],
     [125_000, '2 min 5 s'],
+    [119_600, '2 min 0 s'],
+    [125_400, '2 min 5 s'],
   ])('%d ms reads %s', (ms, text) => expect(formatMs(ms)).toBe(text));
 });
 

@@ -22,7 +22,11 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 /** A short human duration for labels and tooltips (the figures themselves use the report's rounding). */
 export function formatMs(ms: number): string {
-  if (Math.abs(ms) >= 60_000) return `${Math.floor(ms / 60_000)} min ${((ms % 60_000) / 1000).toFixed(0)} s`;
+  if (Math.abs(ms) >= 60_000) {
+    // Rounded to whole seconds first, so 119.6 s reads "2 min 0 s", never "1 min 60 s".
+    const total = Math.round(Math.abs(ms) / 1000);
+    return `${ms < 0 ? '-' : ''}${Math.floor(total / 60)} min ${total % 60} s`;
+  }
   if (Math.abs(ms) >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (Math.abs(ms) >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   return `${Math.round(ms)} ms`;
