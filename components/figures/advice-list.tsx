@@ -1,5 +1,6 @@
 import type { Advice } from '../../lib/advice/advice';
 import type { MitigationCheck } from '../../lib/advice/mitigation-check';
+import { CHECK_TITLE, checkFigures } from '../../lib/views/check-text';
 
 /** Advice derived from the measurements (never canned), and the checks it rests on. */
 export function AdviceList({ advice, checks }: { advice: readonly Advice[]; checks: readonly MitigationCheck[] }) {
@@ -21,9 +22,9 @@ export function AdviceList({ advice, checks }: { advice: readonly Advice[]; chec
         <summary>Checks ({checks.filter((c) => c.status === 'ok').length} ok, {checks.filter((c) => c.status === 'fail').length} failed)</summary>
         <ul className="checks">
           {checks.map((c) => (
-            <li key={c.id}>
-              <span className={`pill ${c.status === 'ok' ? 'ok' : c.status === 'fail' ? 'bad' : ''}`}>{c.status}</span> <span className="mono">{c.id}</span>{' '}
-              <span className="muted">{Object.entries(c.numbers).map(([k, v]) => `${k}=${String(v)}`).join(', ')}</span>
+            <li key={c.id} data-check={c.id} title={c.id}>
+              <span className={`pill ${c.status === 'ok' ? 'ok' : c.status === 'fail' ? 'bad' : ''}`}>{c.status}</span> {CHECK_TITLE[c.id]}{' '}
+              <span className="muted">{checkFigures(c)}</span>
             </li>
           ))}
         </ul>
