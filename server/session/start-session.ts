@@ -6,6 +6,7 @@ import type { RetentionPolicy } from '../events/event-hub';
 import { labRoutes } from '../http/lab-routes';
 import { historyRoutes } from '../http/history-routes';
 import { recordingsRoutes } from '../http/recordings-routes';
+import { LOAD_BALANCER } from '../lab/data-plane/data-plane';
 import { LabCluster } from '../lab/lab-cluster';
 import { type LabEvidence, labAgentEvidence } from '../lab/lab-evidence';
 import type { Scenario } from '../lab/scenarios/scenario-schema';
@@ -77,7 +78,7 @@ function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Lo
   const dataPlane = lab.dataPlane;
   // One agent per node probes the Service through that node's proxy, and reads the node's kube-proxy
   // metrics, rules and conntrack entries from the node's evidence server: the real agent code.
-  return lab.nodes.map(
+  const agents = lab.nodes.map(
     (node) =>
       new ProbeAgent({
         serverUrl: server.url,
@@ -93,6 +94,27 @@ function labAgents(lab: LabCluster, server: AppServer, token: string, logger: Lo
         onError: (message) => logger.debug({ node }, message),
       }),
   );
+  // A scenario with an external load balancer: clients reach the Service through it, so one more agent
+  // probes through it, as a vantage point named after it. It has no node rules or conntrack to read: its
+  // lags stand on responses, as they would for a real cloud load balancer.
+  const lbUrl = dataPlane.loadBalancerUrl();
+  if (lbUrl) {
+    agents.push(
+      new ProbeAgent({
+        serverUrl: server.url,
+        token,
+        node: LOAD_BALANCER,
+        agentId: `lab-${LOAD_BALANCER}`,
+        target: lbUrl,
+        intervalMs: lab.scenario.probeIntervalMs,
+        timeoutMs: 900,
+        keepAlive: false,
+        identityHeader: 'X-Cutover-Pod',
+        onError: (message) => logger.debug({ node: LOAD_BALANCER }, message),
+      }),
+    );
+  }
+  return agents;
 }
 
 /**
