@@ -76,6 +76,18 @@ describe('exports of a replayed recording', () => {
     for (const node of rollout.nodes) expect(summary.texts.some((t) => t.startsWith(node.node))).toBe(true);
     expect(summary.texts.some((t) => t.startsWith('web-bbbb222-'))).toBe(true);
     expect(summary.rects).toBeGreaterThan(20);
+    // Self-contained: the heading, every headline figure, the advice and the legend; the brush and cursor left out.
+    expect(summary.lanes).toBe(4);
+    const svgText = svg.bytes.toString('utf8');
+    expect(summary.texts[0]).toMatch(new RegExp(`^${rollout.deployment.namespace}/${rollout.deployment.name} revision `));
+    for (const f of headlineFigures(rollout)) expect(summary.texts.some((t) => t.startsWith(`${f.label}: ${f.text}`))).toBe(true);
+    for (const a of rollout.advice) expect(summary.texts.join(' ')).toContain(a.text.split(' ').slice(0, 6).join(' '));
+    expect(summary.texts).toContain('dropped');
+    expect(summary.texts.some((t) => t.startsWith('Pods ('))).toBe(true);
+    expect(svgText).not.toContain('recharts-brush');
+    expect(svgText).not.toContain('cursor-line');
+    await writeFile(screenshotPath('export-timeline').replace(/\.png$/, '.svg'), svgText);
+    await writeFile(screenshotPath('export-timeline'), png.bytes);
 
     const json = await download(page, 'JSON');
     expect(json.name).toMatch(/\.json$/);

@@ -3,20 +3,21 @@
 import { useState } from 'react';
 import { REPORT_VERSION, type Report, type RolloutReport } from '../../lib/report/report-model';
 import { formatReportMarkdown } from '../../lib/report/report-markdown';
+import type { ExportHeader } from '../../lib/views/export-header';
 import { download, svgToPng, timelineSvg } from './export-timeline';
 
 /**
  * Downloads: the timeline as PNG or SVG, the report as JSON or Markdown. A recording's report is the
  * whole file's, exactly what `cutover report FILE` prints; live, it is the rollout on screen.
  */
-export function ExportMenu({ report, name, fullReport }: { report: RolloutReport; name: string; fullReport?: () => Report }) {
+export function ExportMenu({ report, name, fullReport, header }: { report: RolloutReport; name: string; fullReport?: () => Report; header?: ExportHeader }) {
   const [error, setError] = useState<string>();
   const file = name.replace(/[^a-zA-Z0-9._-]+/g, '-');
   const whole = (): Report => fullReport?.() ?? { reportVersion: REPORT_VERSION, recording: null, rollouts: [report] };
   const timeline = () => {
     const root = document.querySelector<HTMLElement>('[data-testid="timeline"]');
     if (!root) throw new Error('no timeline on the page');
-    return timelineSvg(root);
+    return timelineSvg(root, header);
   };
   const run = (action: () => Promise<void> | void) => async () => {
     setError(undefined);

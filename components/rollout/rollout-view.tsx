@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { preStopSleepSeconds } from '../../lib/kube/slim-container';
 import type { Report, RolloutReport } from '../../lib/report/report-model';
+import { exportHeader } from '../../lib/views/export-header';
 import type { CursorFigures } from '../../lib/views/figures-at-cursor';
 import { headlineFigures } from '../../lib/views/headline-figures';
 import { lagChartRows } from '../../lib/views/lag-chart-rows';
@@ -47,7 +48,7 @@ export function RolloutView({ selection, report, model, cursor, onSeek, exportNa
     <article className="rollout" data-testid="rollout" data-rollout={report.id} data-outcome={report.outcome} data-cut-short={label.cutShort}>
       <header className="rollout-header">
         <h2 title={label.note}>{rolloutHeading(report, label)}</h2>
-        <ExportMenu report={report} name={exportName} {...(fullReport ? { fullReport } : {})} />
+        <ExportMenu report={report} name={exportName} header={exportHeader(report, rolloutHeading(report, label), finalFigures)} {...(fullReport ? { fullReport } : {})} />
       </header>
       {label.note ? (
         <p className="outcome-note muted" data-testid="outcome-note">
