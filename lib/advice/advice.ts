@@ -102,6 +102,10 @@ export function adviceFor(m: Measured, checks: readonly MitigationCheck[], d: Sl
   }
   const first = removedFirstAdvice(m, dropped);
   if (first) out.push(first);
+  else {
+    const slept = preStopAdvice(m, checks, preStopS);
+    if (slept) out.push(slept);
+  }
   for (const tail of m.conntrackTail.byNode) {
     if (tail.count.value === 0) continue;
     const after = tail.rulesCorrectAt !== undefined ? ` ${s(tail.firstAt - tail.rulesCorrectAt)}–${s(tail.lastAt - tail.rulesCorrectAt)} after its rules no longer routed to the old pods` : ' through conntrack entries older than the connections';
@@ -141,5 +145,19 @@ function removedFirstAdvice(m: Measured, dropped: number): Advice | undefined {
     text:
       `${n(measured.length, 'pod')} left the Service before deletion (the shortest wait ${s(shortest.waitedMs)}); the last node to stop sending to one was ${last.node}, ${s(last.lag.value)} after ${slowest.pod} left (up to ${s(slowest.neededMs ?? 0)}, from ${last.evidence === 'node-rules' ? 'its rules' : 'requests'}), so every pod was deleted with ${s(margin)} to spare: ` +
       `${n(m.stale.afterEndpointRemoval.value, 'request')} still reached pods after they left the endpoints and were served, ${n(afterSigterm, 'request')} after SIGTERM, ${n(dropped, 'request')} failed. A script needs to wait ≥ ${Math.ceil((slowest.neededMs ?? 0) / 1000)} s here`,
+  };
+}
+
+/** What a preStop sleep that covered every measured removal lag bought: its margin over the worst one. */
+function preStopAdvice(m: Measured, checks: readonly MitigationCheck[], preStopS: number): Advice | undefined {
+  const c = checks.find((x) => x.id === 'preStop-covers-removal-lag');
+  if (c?.status !== 'ok' || preStopS <= 0 || typeof c.numbers.maxRemovalLagHiMs !== 'number') return undefined;
+  const lagHi = c.numbers.maxRemovalLagHiMs;
+  return {
+    check: 'preStop-covers-removal-lag',
+    severity: 'ok',
+    text:
+      `preStop sleeps ${preStopS} s and the slowest node, ${String(c.numbers.node)}, stopped sending to ${String(c.numbers.pod)} ${s(num(c.numbers.maxRemovalLagMs))} after it left the endpoints (up to ${s(lagHi)}, from ${c.numbers.evidence === 'node-rules' ? 'its rules' : 'requests'}): ${s(preStopS * 1000 - lagHi)} to spare; ` +
+      `${n(m.stale.afterEndpointRemoval.value, 'request')} reached pods after they left the endpoints and were served during the sleep, ${n(m.stale.afterSigterm.value, 'request')} after SIGTERM`,
   };
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseSweepSpec } from '../../../lib/lab-sweep';
 import { runAndReport } from '../../../test/support/lab-run-report';
+import { runKnobSweep } from '../../lab-runs/knob-sweep';
+import { createLogger } from '../../logger';
 import { loadScenario } from './scenario-loader';
 
 // What the mitigation scenarios' texts say a run shows, held against a real run of each: the lab's own
@@ -46,5 +49,40 @@ describe('what the mitigation scenarios teach is what a run measures', () => {
         `needed ≤ ${scenarioMs(worstNeeded).toFixed(0)} ms; all-clear lags ${m.removedFirst.flatMap((p) => p.nodes.map((n) => scenarioMs(n.lagMs.value).toFixed(0))).join(' ')} ms; ` +
         `served after leaving ${m.staleResponses.afterEndpointRemoval.value}; requests ${run.truth.requests}, dropped ${run.truth.dropped}`,
     );
+  }, 90_000);
+});
+
+describe('the preStop sweep: dropped requests against the sleep, from real lab runs', () => {
+  it('prestop-sized: a sleep short of node-c\'s lag drops requests, the file\'s 7 s none, and its advice names the margin', async () => {
+    const scenario = await loadScenario('prestop-sized');
+    const rows = await runKnobSweep({ scenario, spec: parseSweepSpec('preStopSeconds=0,3,7'), timeScale: SCALE, logger: createLogger('warn') });
+    console.info(`prestop-sized sweep: ${rows.map((r) => `${r.value} s → ${r.labDropped} (Cutover ${String(r.dropped)}) of ${r.labRequests}`).join(', ')}`);
+    expect(rows.map((r) => r.value)).toEqual([0, 3, 7]);
+    for (const r of rows) {
+      expect(r.outcome).toBe('complete');
+      // Cutover's count of the rollout's drops is the lab's, give or take a failure at the window's edge.
+      expect(Math.abs((r.dropped ?? -100) - r.labDropped), `${r.value} s`).toBeLessThanOrEqual(Math.max(2, Math.ceil(r.labDropped * 0.15)));
+      // node-c is the slowest in every run: 5 s late plus up to one sync.
+      expect(r.worstRemovalNode).toBe('node-c');
+      expect(scenarioMs(r.worstRemovalLagMs ?? 0)).toBeGreaterThan(4_800);
+      expect(scenarioMs(r.worstRemovalLagMs ?? 0)).toBeLessThan(6_500);
+    }
+    const [none, short, sized] = rows;
+    expect(none?.labDropped).toBeGreaterThan(5);
+    expect(short?.labDropped).toBeGreaterThan(0);
+    expect(short?.labDropped).toBeLessThan(none?.labDropped ?? 0);
+    expect(sized?.labDropped).toBe(0);
+  }, 240_000);
+
+  it('prestop-sized as written: nothing dropped, and the advice says what the sleep bought', async () => {
+    const { run, report } = await runAndReport(await loadScenario('prestop-sized'), SCALE);
+    expect(run.truth.dropped).toBe(0);
+    const r = report.rollouts[0];
+    expect(r?.measurements.droppedRequests.total.value).toBe(0);
+    expect(r?.mitigation.find((c) => c.id === 'preStop-covers-removal-lag')?.status).toBe('ok');
+    const effect = r?.advice.find((a) => a.check === 'preStop-covers-removal-lag');
+    expect(effect?.severity).toBe('ok');
+    expect(effect?.text).toMatch(/^preStop sleeps 7 s and the slowest node, node-c, stopped sending to \S+ \d\.\d s after it left the endpoints .*: \d\.\d s to spare; \d+ requests? reached pods after they left the endpoints and were served during the sleep, 0 requests after SIGTERM$/);
+    console.info(`prestop-sized: ${effect?.text ?? ''}`);
   }, 90_000);
 });
