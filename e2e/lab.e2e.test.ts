@@ -63,7 +63,10 @@ describe('/lab: broken against fixed', () => {
     await expect.poll(() => page.getByTestId('run-error').innerText()).toContain('replicas: must be at most 20');
     await page.getByRole('button', { name: 'Reset knobs' }).click();
 
+    // The time-scale knob: the broken run at 5× (slower than the server's 10×), the fixed one at the server's.
+    await page.getByTestId('time-scale').selectOption('5');
     await runFromPage(page, 'broken');
+    await page.getByTestId('time-scale').selectOption('');
     await runFromPage(page, 'fixed');
     await page.screenshot({ path: screenshotPath(`lab-running-${small.width}x${small.height}`), fullPage: true });
     const rows = page.locator('[data-testid="run-list"] tbody tr');
@@ -80,6 +83,15 @@ describe('/lab: broken against fixed', () => {
     const dropped = (figures: typeof leftFigures) => figures.find((f) => f.id === 'dropped')?.value;
     expect(dropped(leftFigures)).toBeGreaterThan(0);
     expect(dropped(rightFigures)).toBe(0);
+    // Each pane shows the add lag, the advice and the checks as well.
+    for (const [side, figures] of [[left, leftFigures], [right, rightFigures]] as const) {
+      expect(figures.map((f) => f.id)).toContain('worst-add-lag');
+      await side.getByTestId('advice').waitFor();
+      expect(await side.locator('[data-check]').count()).toBeGreaterThan(0);
+    }
+    expect(await left.getByTestId('advice').locator('li .pill.bad').count()).toBeGreaterThan(0);
+    const timeScales = (await (await fetch(`${cutover.url}/api/lab/runs`)).json()) as { runs: Array<{ scenario: string; timeScale: number }> };
+    expect(Object.fromEntries(timeScales.runs.map((r) => [r.scenario, r.timeScale]))).toEqual({ broken: 5, fixed: 10 });
 
     // Aligned: the same span before and after t = 0 on both sides.
     const span = (side: Locator) => side.getByTestId('timeline').evaluate((el) => [Number(el.getAttribute('data-view-before')), Number(el.getAttribute('data-view-after'))]);

@@ -8,6 +8,9 @@ import { RunCompare } from './run-compare';
 import { RunList } from './run-list';
 import { useLabRuns, useLabScenarios } from './use-lab';
 
+/** Within what a run request accepts (1 to 50). */
+const TIME_SCALES = [1, 2, 5, 10, 20, 50] as const;
+
 /**
  * `/lab`: pick a scenario, read what it teaches, change its knobs and run it: each run is a fresh lab
  * cluster rolled out once and recorded. Finished runs are compared side by side on aligned time axes.
@@ -19,6 +22,8 @@ export function LabPage() {
   const [drafts, setDrafts] = useState<Record<string, KnobDraft>>({});
   const [runError, setRunError] = useState<string>();
   const [starting, setStarting] = useState(false);
+  // Empty: the server's --time-scale.
+  const [timeScale, setTimeScale] = useState('');
   const scenario = scenarios.find((s) => s.name === chosen) ?? scenarios[0];
   const draft = scenario ? (drafts[scenario.name] ?? draftOf(scenario.knobs)) : {};
   const active = runs.filter((r) => r.state !== 'done' && r.state !== 'failed').length;
@@ -31,7 +36,7 @@ export function LabPage() {
       return;
     }
     setStarting(true);
-    setRunError(await start({ scenario: scenario.name, knobs: checked.knobs }));
+    setRunError(await start({ scenario: scenario.name, knobs: checked.knobs, ...(timeScale !== '' ? { timeScale: Number(timeScale) } : {}) }));
     setStarting(false);
   };
 
@@ -63,6 +68,15 @@ export function LabPage() {
         ) : null}
         {scenario ? <KnobForm draft={draft} onChange={(next) => setDrafts({ ...drafts, [scenario.name]: next })} /> : null}
         <div className={styles.actions}>
+          <label title="Every duration of the scenario (lags, sleeps, probe delays) runs this many times faster; figures are in real time">
+            Time scale{' '}
+            <select value={timeScale} onChange={(e) => setTimeScale(e.target.value)} data-testid="time-scale">
+              <option value="">the server&apos;s</option>
+              {TIME_SCALES.map((n) => (
+                <option key={n} value={String(n)}>{`${n}× faster`}</option>
+              ))}
+            </select>
+          </label>
           <button type="button" className={styles.runButton} onClick={() => void run()} disabled={!scenario || starting} data-testid="run">
             {starting ? 'Starting…' : 'Run'}
           </button>
