@@ -2,6 +2,7 @@ import type { FoldState } from '../fold/fold-types';
 import { bound, type Bound } from './bound';
 import { addressesOf, type AttributedRun, type PodView } from './deployment-view';
 import { additionFromRules, removalFromRules, ruleSyncs } from './node-rules';
+import { likelyLastRouted } from './likely-last-routed';
 import { nextProbeAfter } from './probe-neighbours';
 import { elsewhereAfter, elsewhereBefore, type Targets } from './requests-elsewhere';
 import { attributedTo, firstUnattributedFailure, lastUnattributedFailure, requestsForConfidence, routedRequests } from './routed-requests';
@@ -30,7 +31,7 @@ export interface PodNodeLag {
    * target was the pod). Removal: the last. Absent when the node never reached the pod.
    */
   responseAt?: number;
-  /** Removal without node rules: the probe after the last one that could have reached the pod. */
+  /** Removal without node rules: the probe after the last one that most likely reached the pod. */
   firstNotSeenAt?: number;
   /** Node rules: when the node's rules took the pod in or out (the latest it can have been). */
   rulesAt?: number;
@@ -288,15 +289,18 @@ export function removalLags(state: FoldState, r: RolloutView, pods: readonly Pod
       const lastPossible = Math.max(seen.last, lastUnattributedFailure(index, seen.last, r.windowEnd) ?? -Infinity);
       const latest = elsewhereAfter(index, lastPossible, ctx.needed(r.windowEnd), targets) ?? Infinity;
       const earliest = rules?.kind === 'still-routed' ? Math.max(seen.last, rules.lastSyncAt) : seen.last;
-      // Most likely just after the last request that was (or may have been) the pod's.
-      const firstNotSeenAt = nextProbeAfter(state, node, lastPossible) ?? lastPossible + interval;
+      // Most likely just after the last of the failures that came densely after the pod's last request;
+      // the sparse ones after are more likely conntrack tail (the bound still holds them).
+      const needed = ctx.needed(r.windowEnd);
+      const likely = likelyLastRouted(index.unattributed, seen.last, lastPossible, (t) => elsewhereAfter(index, t, needed, targets));
+      const firstNotSeenAt = nextProbeAfter(state, node, likely) ?? likely + interval;
       out.push({
         ...base,
         ...withResponse,
         firstNotSeenAt,
         evidence: index.attributesFailures ? 'attributed-failures' : 'responses',
         confidence: STATISTICAL_CONFIDENCE,
-        lag: bound((lastPossible + firstNotSeenAt) / 2 - stop.at, earliest - stop.at - u, latest - stop.at + u + slack),
+        lag: bound((likely + firstNotSeenAt) / 2 - stop.at, earliest - stop.at - u, latest - stop.at + u + slack),
       });
     }
   }

@@ -18,7 +18,7 @@ export function withAccessOptions(command: Command): Command {
 }
 
 /** The flag, else the file, else the environment; a token file that cannot be read, or is empty, is a usage error. */
-export function accessOptionsOf(flags: AccessFlags, env: NodeJS.ProcessEnv = process.env): AccessOptions {
+export function accessOptionsOf(flags: AccessFlags, env: Readonly<Record<string, string | undefined>> = process.env): AccessOptions {
   let token = flags.token ?? env.CUTOVER_TOKEN;
   const file = flags.tokenFile ?? env.CUTOVER_TOKEN_FILE;
   if (flags.token === undefined && file !== undefined) {
