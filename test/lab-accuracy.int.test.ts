@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { worstLag, type PodNodeLag } from '../lib/measure/measure-lags';
 import type { RolloutMeasurements } from '../lib/measure/measure-rollout';
 import type { EndpointApplication, GroundTruthSnapshot } from '../server/lab/data-plane/ground-truth';
+import { LAB_EVIDENCE, type LabEvidence } from '../server/lab/lab-evidence';
 import { type LabSession, buildScenario, startLabSession, waitFor, waitForRolloutEnd } from './support/lab-session';
 
 // Cutover's accuracy bar (DESIGN.md, targets): on the lab, whose data plane knows the lags it
@@ -86,6 +88,61 @@ function since(truth: GroundTruthSnapshot, before: GroundTruthSnapshot): GroundT
   return { ...truth, nodes };
 }
 
+interface LagRow {
+  change: EndpointApplication['change'];
+  node: string;
+  pod: string | undefined;
+  /** The lag the lab applied: its rules changed this long after the EndpointSlice did (real ms). */
+  injected: number;
+  /** The node's switch time on Cutover's own axis: the rules' change minus the slice change Cutover received. */
+  truth: number;
+  measured: PodNodeLag | undefined;
+}
+
+/** Each node's add and removal of a pod since the rollout began, beside the lag Cutover measured for it. */
+function lagRows(m: RolloutMeasurements, truth: GroundTruthSnapshot, startedAt: number): LagRow[] {
+  return (['added', 'removed'] as const).flatMap((change) =>
+    applied(truth, change, startedAt).map((a) => {
+      const measured = (change === 'added' ? m.addLags : m.removalLags).find((l) => l.node === a.node && l.pod === a.pod);
+      return { change, node: a.node, pod: a.pod, injected: a.lagMs, truth: a.appliedAt - (measured?.endpointAt ?? a.changedAt), measured };
+    }),
+  );
+}
+
+function printable(rows: readonly LagRow[]): string {
+  return JSON.stringify(rows.map((r) => ({ ...r, measured: r.measured && { evidence: r.measured.evidence, ...r.measured.lag, endpointSkewMs: r.injected - r.truth } })));
+}
+
+/**
+ * Every node took the new pod in and the old one out; each lag holds the truth the lab applied inside its
+ * bound and says which evidence it used; with the node's rules it is within max(Δ, 20 ms) of the truth.
+ */
+function expectLagsHoldTruth(rows: readonly LagRow[], evidence: LabEvidence): void {
+  for (const change of ['added', 'removed'] as const) {
+    expect.soft(rows.filter((r) => r.change === change).map((r) => r.node).sort(), `${change} on every node`).toEqual(Object.keys(LAGS_MS));
+  }
+  for (const row of rows) {
+    const what = `${row.change} lag of ${row.pod ?? '?'} on ${row.node}`;
+    // The lab applied at least the lag the scenario injected (a timer fires late, never early).
+    expect(row.injected, what).toBeGreaterThanOrEqual((LAGS_MS[row.node] ?? 0) - 1);
+    const lag = row.measured?.lag;
+    expect.soft(lag, what).toBeDefined();
+    if (!lag) continue;
+    expect.soft(row.truth, `${what}: truth inside [${lag.lo}, ${lag.hi}]`).toBeGreaterThanOrEqual(lag.lo);
+    expect.soft(row.truth, `${what}: truth inside [${lag.lo}, ${lag.hi}]`).toBeLessThanOrEqual(lag.hi);
+    if (evidence === 'node-rules') {
+      expect.soft(row.measured?.evidence, what).toBe('node-rules');
+      // Against the lag the lab injected, measured from its own write of the slice: Cutover sees that write
+      // when the watch delivers it (endpointSkewMs in the log), a few ms later.
+      expect.soft(Math.abs(lag.value - row.injected), `${what} against the injected ${row.injected} ms`).toBeLessThanOrEqual(TOLERANCE_MS);
+    } else {
+      // Without the rules no lag may claim them; a dead pod's failures name it where conntrack is read.
+      expect.soft(row.measured?.evidence, what).not.toBe('node-rules');
+      if (row.change === 'removed') expect.soft(row.measured?.evidence, what).toBe(evidence);
+    }
+  }
+}
+
 /** Runs the scenario's rollout on a fresh lab and returns what the browser measured and the lab's truth. */
 async function rollOut(session: LabSession): Promise<{ m: RolloutMeasurements; truth: GroundTruthSnapshot; startedAt: number }> {
   const { ui, lab } = session;
@@ -121,43 +178,11 @@ describe('accuracy against the lab ground truth (fixed lags 0.2 s, 1 s, 3 s; Δ 
     session = await startLabSession(scenario('serve-through-removal'), TIME_SCALE);
     const { m, truth, startedAt } = await rollOut(session);
 
-    const removed = applied(truth, 'removed', startedAt);
-    expect.soft(removed.map((a) => a.node).sort()).toEqual(Object.keys(LAGS_MS));
-    // Removal lag is defined by the last request the node sent to the pod, so its truth is the last
-    // request the node's proxy sent there: usually the last before its rules dropped the pod, later
-    // when a new connection matched a leftover conntrack entry (as on real nodes).
-    const rows = removed.map((truthRow) => {
-      const measured = m.removalLags.find((l) => l.node === truthRow.node && l.pod === truthRow.pod);
-      const last = truth.requests.findLast((r) => r.via === truthRow.node && r.pod === truthRow.pod);
-      expect(last, `a request from ${truthRow.node} reached ${truthRow.pod ?? '?'}`).toBeDefined();
-      return { node: truthRow.node, pod: truthRow.pod, injected: LAGS_MS[truthRow.node], rules: truthRow.lagMs, conntrack: last?.conntrack, truth: (last?.startedAt ?? Number.NaN) - truthRow.changedAt, measured: measured?.lag };
-    });
-    console.info('removal lag (ms) per node:', JSON.stringify(rows));
-    for (const row of rows) {
-      // The node applied the lag the scenario injected (a timer fires late, never early).
-      expect(row.rules).toBeGreaterThanOrEqual((row.injected ?? 0) - 1);
-      expect.soft(row.measured, `removal lag of ${row.pod} on ${row.node}`).toBeDefined();
-      expect.soft(Math.abs((row.measured?.value ?? Number.NaN) - row.truth), `removal lag on ${row.node}`).toBeLessThanOrEqual(TOLERANCE_MS);
-    }
+    const rows = lagRows(m, truth, startedAt);
+    console.info('lags of pods that drain, with node-rules evidence (ms):', printable(rows));
+    expectLagsHoldTruth(rows, 'node-rules');
     // The worst removal lag per node is that node's one removal.
     expect.soft(m.removalLagByNode.map((l) => l.node)).toEqual(Object.keys(LAGS_MS));
-
-    // Add lag is defined by the first response from the pod at the node, so its truth is the first
-    // request the node's proxy sent there (here the first after the node took the pod in).
-    const added = applied(truth, 'added', startedAt);
-    expect.soft(added.map((a) => a.node).sort()).toEqual(Object.keys(LAGS_MS));
-    const addRows = added.map((truthRow) => {
-      const measured = m.addLags.find((l) => l.node === truthRow.node && l.pod === truthRow.pod);
-      const first = truth.requests.find((r) => r.via === truthRow.node && r.pod === truthRow.pod && r.outcome === 'served' && r.startedAt >= truthRow.appliedAt);
-      expect(first, `a request from ${truthRow.node} reached ${truthRow.pod ?? '?'}`).toBeDefined();
-      return { node: truthRow.node, pod: truthRow.pod, injected: LAGS_MS[truthRow.node], truth: (first?.startedAt ?? Number.NaN) - truthRow.changedAt, measured: measured?.lag };
-    });
-    console.info('add lag (ms) per node:', JSON.stringify(addRows));
-    for (const row of addRows) {
-      expect(row.truth).toBeGreaterThanOrEqual((row.injected ?? 0) - 1);
-      expect.soft(row.measured, `add lag of ${row.pod} on ${row.node}`).toBeDefined();
-      expect.soft(Math.abs((row.measured?.value ?? Number.NaN) - row.truth), `add lag on ${row.node}`).toBeLessThanOrEqual(TOLERANCE_MS);
-    }
 
     // The old pod served through every node's lag: responses after its deletion on every node, none dropped.
     const stale = staleByNode(m);
@@ -173,14 +198,33 @@ describe('accuracy against the lab ground truth (fixed lags 0.2 s, 1 s, 3 s; Δ 
     expect.soft(droppedByNode(m)).toEqual(truthFailures(truth));
   });
 
-  it('dropped and stale counts per node equal the truth when the old pod exits at SIGTERM', async () => {
-    session = await startLabSession(scenario('exit-at-sigterm'), TIME_SCALE);
-    const { m, truth } = await rollOut(session);
-    const dropped = droppedByNode(m);
-    console.info('dropped per node (cutover / truth):', JSON.stringify(dropped), JSON.stringify(truthFailures(truth)));
-    expect.soft(dropped).toEqual(truthFailures(truth));
-    // Each node kept sending to the dead pod for about its lag: the slowest drops the most.
-    expect.soft(dropped['node-c']).toBeGreaterThan(dropped['node-a'] ?? 0);
-    expect.soft(staleByNode(m)).toEqual(truthStale(truth));
+  // Pods that die at SIGTERM (no preStop): every node sends to a dead pod until its rules drop it, the
+  // worst case DESIGN's removal lag must never report as 0. node-c (3 s) is the straggler. With the node's
+  // rules the lag is exact up to the agent's 50 ms poll; with failures tied to their DNAT target, or with
+  // responses alone, the truth lies inside the (wider) bound and the bound says which evidence it used.
+  describe.each(LAB_EVIDENCE)('pods that die at SIGTERM, with %s evidence', (evidence: LabEvidence) => {
+    it('every node\'s add and removal lag holds the truth the lab applied', async () => {
+      session = await startLabSession(scenario('exit-at-sigterm'), TIME_SCALE, { evidence });
+      const { m, truth, startedAt } = await rollOut(session);
+      const rows = lagRows(m, truth, startedAt);
+      console.info(`lags with ${evidence} evidence (ms):`, printable(rows));
+      expectLagsHoldTruth(rows, evidence);
+      // The worst removal lag is the straggler's, and it is not 0.
+      const worst = worstLag(m.removalLags);
+      expect.soft(worst?.node).toBe('node-c');
+      expect.soft(worst?.lag.value ?? 0).toBeGreaterThan((LAGS_MS['node-c'] ?? 0) - TOLERANCE_MS);
+      // Each node kept sending to the dead pod for about its lag: the slowest drops the most.
+      const dropped = droppedByNode(m);
+      console.info('dropped per node (cutover / truth):', JSON.stringify(dropped), JSON.stringify(truthFailures(truth)));
+      expect.soft(dropped).toEqual(truthFailures(truth));
+      expect.soft(dropped['node-c']).toBeGreaterThan(dropped['node-a'] ?? 0);
+      // A request sent just before the deletion and answered after it is stale in the truth; runs keep only
+      // their ends, so Cutover's bound (not always its value) holds the truth, as in the serving case above.
+      const staleTruth = truthStale(truth);
+      for (const row of m.stale.byPod) {
+        expect.soft(row.afterDeletion.lo, `stale on ${row.node}`).toBeLessThanOrEqual(staleTruth[row.node] ?? Number.NaN);
+        expect.soft(row.afterDeletion.hi, `stale on ${row.node}`).toBeGreaterThanOrEqual(staleTruth[row.node] ?? Number.NaN);
+      }
+    });
   });
 });
