@@ -9,6 +9,10 @@ import { execCommandRunner } from './command-runner';
 import { iptablesLayout } from './kube-proxy-layout.test-support';
 import { ProbeAgent } from './probe-agent';
 
+// kube-proxy's last sync a minute ago, in seconds as its metric has it: the server takes batch times
+// only within a day of its clock.
+const SYNCED_S = Math.floor(Date.now() / 1000) - 60 + 0.5;
+
 /**
  * The agent's data-plane evidence end to end, through the URL sources a lab node serves: each kube-proxy
  * sync reaches the server with the endpoints the node's rules route the Service to, and each failed
@@ -21,7 +25,7 @@ const { listen, cleanups } = loopbackServers();
 
 /** A node as its agent reads it: kube-proxy's metrics, its iptables rules, its conntrack entries. */
 async function startNode(targetPort: number) {
-  const node = { lastSync: 1_795_300_000.5, count: 40, endpoints: ['10.244.1.18:8080', '10.244.2.9:8080'] };
+  const node = { lastSync: SYNCED_S, count: 40, endpoints: ['10.244.1.18:8080', '10.244.2.9:8080'] };
   const { url } = await listen((req, res) => {
     const request = new URL(req.url ?? '/', 'http://node');
     if (request.pathname === '/metrics') {
@@ -68,7 +72,7 @@ describe('probe agent with the node data-plane evidence', () => {
 
     const syncs = () => cutover.hub.since().filter((e): e is DataPlaneEvent & { seq: number } => e.type === 'dataplane');
     await vi.waitFor(() => expect(syncs()).toHaveLength(1), { timeout: 5000 });
-    Object.assign(node.node, { lastSync: 1_795_300_002.25, count: 41, endpoints: ['10.244.1.18:8080', '10.244.3.4:8080'] });
+    Object.assign(node.node, { lastSync: SYNCED_S + 1.75, count: 41, endpoints: ['10.244.1.18:8080', '10.244.3.4:8080'] });
     await vi.waitFor(() => expect(syncs()).toHaveLength(2), { timeout: 5000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await agent.stop();
@@ -78,7 +82,7 @@ describe('probe agent with the node data-plane evidence', () => {
     expect(initial?.notBefore).toBeUndefined();
     expect(change).toMatchObject({ upperBound: false, endpoints: ['10.244.1.18:8080', '10.244.3.4:8080'] });
     // Same machine, same clock: the server's times sit near the agent's.
-    expect(Math.abs((change?.syncedAt ?? 0) - 1_795_300_002_250)).toBeLessThan(50);
+    expect(Math.abs((change?.syncedAt ?? 0) - (SYNCED_S + 1.75) * 1000)).toBeLessThan(50);
     expect(change?.notBefore).toBeLessThan(change?.rulesReadAt ?? 0);
 
     const runs = cutover.hub.since().flatMap((e) => (e.type === 'probes' ? (e as ProbeBatchEvent).runs : []));
